@@ -1,0 +1,411 @@
+"""The typed syntax tree: frozen attrs classes, each with a span that equality ignores."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Iterator, Union
+
+import attrs
+
+from .source import Span
+
+CHANNELS = ("email", "sms", "push", "inapp", "whatsapp")
+
+
+def node(cls):
+    """Declare a node class: frozen, slotted, with a keyword-only `span` left out of eq and repr."""
+    cls.__annotations__["span"] = "Span | None"
+    cls.span = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+    return attrs.frozen(cls)
+
+
+class Node:
+    """Base of every node; `children()` walks the nodes a node holds, in source order."""
+
+    __slots__ = ()
+    span: Span | None
+
+    def children(self) -> Iterator["Node"]:
+        for field in attrs.fields(type(self)):
+            value = getattr(self, field.name)
+            if isinstance(value, Node):
+                yield value
+            elif isinstance(value, tuple):
+                for item in value:
+                    if isinstance(item, Node):
+                        yield item
+
+    def walk(self) -> Iterator["Node"]:
+        """This node and every node below it, depth first, in source order."""
+        yield self
+        for child in self.children():
+            yield from child.walk()
+
+
+@node
+class Ident(Node):
+    """A name written in the program (an event, a branch, an audience…), with where it is."""
+
+    name: str
+
+
+# ---- expressions -------------------------------------------------------------------
+
+LiteralValue = Union[None, bool, int, float, str, datetime.timedelta, datetime.date,
+                     datetime.datetime, datetime.time]
+
+
+@node
+class Literal(Node):
+    """A constant: number, plain string, true/false/null, duration (timedelta), date, date-time
+    (aware when written with an offset or Z, naive when it is in the journey's time zone), or
+    time of day."""
+
+    value: LiteralValue
+
+
+@node
+class Template(Node):
+    """A string with `{expr}` interpolations: its parts are strings and expressions."""
+
+    parts: tuple[Union[str, "Expr"], ...]
+
+
+@node
+class Path(Node):
+    """`profile.a.b`, `event.a`, or a `let` name with attributes: a root and attribute names."""
+
+    root: str
+    attributes: tuple[str, ...] = ()
+
+    @property
+    def is_profile(self) -> bool:
+        return self.root == "profile"
+
+    @property
+    def is_event(self) -> bool:
+        return self.root == "event"
+
+    def dotted(self) -> str:
+        return ".".join((self.root, *self.attributes))
+
+
+@node
+class FunctionCall(Node):
+    name: Ident
+    arguments: tuple["Expr", ...]
+
+
+@node
+class ListExpr(Node):
+    items: tuple["Expr", ...]
+
+
+@node
+class RecordField(Node):
+    key: str
+    value: "Expr"
+
+
+@node
+class RecordExpr(Node):
+    fields: tuple[RecordField, ...]
+
+
+@node
+class Unary(Node):
+    """`not x` or `-x`."""
+
+    operator: str
+    operand: "Expr"
+
+
+@node
+class Binary(Node):
+    """`or and == != < <= > >= in "not in" + - * / %` between two operands."""
+
+    operator: str
+    left: "Expr"
+    right: "Expr"
+
+
+@node
+class Fetch(Node):
+    """`fetch SOURCE [with {...}]`: a data source's answer, or null (only as a `let` value)."""
+
+    source: Ident
+    data: RecordExpr | None
+
+
+Expr = Union[Literal, Template, Path, FunctionCall, ListExpr, RecordExpr, Unary, Binary, Fetch]
+
+
+# ---- statements --------------------------------------------------------------------
+
+
+@node
+class Send(Node):
+    channel: str
+    message: str
+    data: RecordExpr | None
+
+
+@node
+class CallAction(Node):
+    """`call ACTION [with {...}] [on error {...}]`; `on_error` is None when absent."""
+
+    action: Ident
+    data: RecordExpr | None
+    on_error: tuple["Statement", ...] | None
+
+
+@node
+class Condition(Node):
+    """One `if`/`else if` arm: a condition and its block."""
+
+    condition: Expr
+    body: tuple["Statement", ...]
+
+
+@node
+class If(Node):
+    arms: tuple[Condition, ...]
+    orelse: tuple["Statement", ...] | None
+
+
+@node
+class SplitArm(Node):
+    percent: float
+    body: tuple["Statement", ...]
+
+
+@node
+class Split(Node):
+    arms: tuple[SplitArm, ...]
+
+
+@node
+class Wait(Node):
+    duration: datetime.timedelta
+
+
+@node
+class WaitUntil(Node):
+    """`wait until` a date-time, a time of day (a Literal time) or any expression."""
+
+    target: Expr
+
+
+@node
+class WaitForEvent(Node):
+    event: Ident
+    where: Expr | None
+    within: datetime.timedelta | None
+    body: tuple["Statement", ...] | None
+    on_timeout: tuple["Statement", ...] | None
+
+
+@node
+class Branch(Node):
+    name: Ident
+    when: Expr | None
+    body: tuple["Statement", ...]
+
+
+@node
+class Fork(Node):
+    branches: tuple[Branch, ...]
+
+
+@node
+class Join(Node):
+    branches: tuple[Ident, ...]
+    primary: Ident | None
+
+
+@node
+class Let(Node):
+    name: Ident
+    value: Expr
+
+
+@node
+class SetProfile(Node):
+    """`set profile.a.b = EXPR`; `path` holds the attribute names after `profile`."""
+
+    path: tuple[str, ...]
+    value: Expr
+
+
+@node
+class Exit(Node):
+    pass
+
+
+Statement = Union[Send, CallAction, If, Split, Wait, WaitUntil, WaitForEvent, Fork, Join, Let,
+                  SetProfile, Exit]
+
+
+# ---- journeys ----------------------------------------------------------------------
+
+
+@node
+class Reentry(Node):
+    """`reentry never | always | after DURATION`."""
+
+    mode: str
+    period: datetime.timedelta | None = None
+
+
+@node
+class Timeout(Node):
+    duration: datetime.timedelta
+
+
+@node
+class Timezone(Node):
+    name: str
+
+
+@node
+class ExitOnEvent(Node):
+    event: Ident
+    where: Expr | None
+
+
+@node
+class ExitWhen(Node):
+    condition: Expr
+
+
+@node
+class Holdout(Node):
+    percent: float
+
+
+Property = Union[Reentry, Timeout, Timezone, ExitOnEvent, ExitWhen, Holdout]
+
+
+@node
+class EventEntry(Node):
+    """`on event NAME [where EXPR]`: unitary entry."""
+
+    event: Ident
+    where: Expr | None
+
+
+@node
+class AudienceEntry(Node):
+    """`read audience NAME [at DATETIME | every DURATION [starting DATETIME]]`: batch entry."""
+
+    audience: Ident
+    at: Expr | None = None
+    every: datetime.timedelta | None = None
+    starting: Expr | None = None
+
+
+Entry = Union[EventEntry, AudienceEntry]
+
+
+@node
+class Journey(Node):
+    """A journey version. `header` keeps properties and entries in source order (the checker
+    enforces their order and count); `body` holds the statements."""
+
+    name: str
+    version: int
+    header: tuple[Union[Property, Entry], ...]
+    body: tuple[Statement, ...]
+
+    @property
+    def properties(self) -> tuple[Property, ...]:
+        return tuple(item for item in self.header if not isinstance(item, (EventEntry, AudienceEntry)))
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        return tuple(item for item in self.header if isinstance(item, (EventEntry, AudienceEntry)))
+
+    @property
+    def entry(self) -> Entry | None:
+        entries = self.entries
+        return entries[0] if entries else None
+
+    def property(self, kind: type) -> Property | None:
+        """The last property of a kind (a later one overrides an earlier one), or None."""
+        found = None
+        for item in self.header:
+            if isinstance(item, kind):
+                found = item
+        return found
+
+
+# ---- schemas and declarations ------------------------------------------------------
+
+
+@node
+class TypeName(Node):
+    """A scalar type: string, number, bool, date, datetime, time, duration or any."""
+
+    name: str
+
+
+@node
+class ListType(Node):
+    item: "TypeExpr"
+
+
+@node
+class FieldType(Node):
+    name: Ident
+    type: "TypeExpr"
+
+
+@node
+class RecordType(Node):
+    fields: tuple[FieldType, ...]
+
+
+TypeExpr = Union[TypeName, ListType, RecordType]
+
+
+@node
+class ProfileSchema(Node):
+    fields: RecordType
+
+
+@node
+class EventSchema(Node):
+    name: Ident
+    fields: RecordType
+
+
+@node
+class AudienceDecl(Node):
+    name: Ident
+    condition: Expr
+
+
+Declaration = Union[ProfileSchema, EventSchema, AudienceDecl, Journey]
+
+
+@node
+class Program(Node):
+    """One file's declarations, in source order."""
+
+    declarations: tuple[Declaration, ...]
+
+    @property
+    def journeys(self) -> tuple[Journey, ...]:
+        return tuple(d for d in self.declarations if isinstance(d, Journey))
+
+    @property
+    def audiences(self) -> tuple[AudienceDecl, ...]:
+        return tuple(d for d in self.declarations if isinstance(d, AudienceDecl))
+
+    @property
+    def event_schemas(self) -> tuple[EventSchema, ...]:
+        return tuple(d for d in self.declarations if isinstance(d, EventSchema))
+
+    @property
+    def profile_schemas(self) -> tuple[ProfileSchema, ...]:
+        return tuple(d for d in self.declarations if isinstance(d, ProfileSchema))
