@@ -53,6 +53,7 @@ def check(paths: tuple[str, ...], output: str) -> None:
         click.echo(to_json(diagnostics))
     else:
         if diagnostics:
-            click.echo(render_all(diagnostics, workspace.sources))
+            click.echo(render_all(diagnostics, workspace.sources) + "\n")
+            sys.stdout.flush()
         click.echo(summary(diagnostics, len(workspace.sources) or 1), err=True)
     sys.exit(1 if any(d.is_error for d in diagnostics) else 0)

@@ -29,17 +29,28 @@ def grammar_text() -> str:
 class _RecentTokens:
     """A post-lexer that remembers the last tokens, to say what an error came after.
 
-    It also makes NAME acceptable everywhere, so that a keyword is always cut from a whole
-    word: `waiting` reaches the parser as one name, never as `wait` + `ing`."""
+    It makes NAME acceptable everywhere, so that a keyword is always cut from a whole word
+    (`waiting` reaches the parser as one name, never as `wait` + `ing`), and it gives a
+    keyword read as a name its keyword type back unless it follows `.`, `{` or `,` (an
+    attribute or a record key, as in `event.wait`): `let send = 1` is then refused as
+    "found `send`" rather than puzzling the parser one token later."""
 
     always_accept = ("NAME",)
+    _NAME_POSITIONS = frozenset({"DOT", "LBRACE", "COMMA"})
 
     def __init__(self) -> None:
         self.recent: collections.deque = collections.deque(maxlen=3)
+        self.keyword_types: dict[str, str] = {}
 
     def process(self, stream):
         self.recent.clear()
+        previous_type = None
         for token in stream:
+            if token.type == "NAME" and previous_type not in self._NAME_POSITIONS:
+                keyword_type = self.keyword_types.get(token.value)
+                if keyword_type is not None:
+                    token.type = keyword_type
+            previous_type = token.type
             self.recent.append(token)
             yield token
 
@@ -56,6 +67,11 @@ def _parser() -> tuple[lark.Lark, _RecentTokens]:
         maybe_placeholders=True,
         start=["start", "expr"],
     )
+    recent.keyword_types = {
+        terminal.pattern.value: terminal.name
+        for terminal in parser.terminals
+        if terminal.pattern.type == "str" and re.fullmatch(r"[a-z_]+", terminal.pattern.value)
+    }
     return parser, recent
 
 
@@ -135,8 +151,8 @@ def _describe_expected(expected: set[str], previous) -> str:
     names = set(expected) - {"$END"}
     phrases: list[str] = []
     if len(names & _STATEMENTS) >= 3:
-        names -= _STATEMENTS | {"RBRACE"}
-        phrases.append("a statement or `}`" if "RBRACE" in expected else "a statement")
+        names -= _STATEMENTS
+        phrases.append("a statement")
     if len(names & _PROPERTIES) >= 2:
         names -= _PROPERTIES
         phrases.append("a journey property")
