@@ -1,6 +1,6 @@
 """journeylang: a small language for customer journeys — parse, check and simulate them."""
 
-from .builder import parse
+from .parser import parse
 from .diagnostics import Diagnostic, JourneySyntaxError
 
 __all__ = ["parse", "Diagnostic", "JourneySyntaxError"]

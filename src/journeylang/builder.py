@@ -1,55 +1,75 @@
-"""Lark parse trees to typed nodes; literals are validated here (durations, dates, escapes)."""
+"""Parse callbacks that build the typed nodes; literals are validated here (durations, dates,
+escapes, interpolations).
+
+The parser calls these as it reduces each rule (no intermediate parse tree), with every token
+kept, so that a node's span runs from its first token to its last."""
 
 from __future__ import annotations
 
 import datetime
 import re
+from typing import Callable
 
-from lark import Token, Transformer, Tree, v_args
+from lark import Token, Transformer
 
 from . import nodes as n
 from .diagnostics import Diagnostic, JourneySyntaxError
-from .parser import parse_tree
 from .source import Source
 
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 _DURATION_PART = re.compile(r"(\d+)([smhdw])")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "{": "{", "}": "}"}
+_DATE_KINDS = {"DATE": "a date", "TIME": "a time of day", "DATETIME": "a date-time"}
 
 
-def parse(text: str, name: str = "<string>") -> n.Program:
-    """Parse a program; raise JourneySyntaxError carrying every diagnostic found."""
-    return parse_source(Source(name, text))
+class _Part:
+    """A piece of a rule (a block, a `where` clause…) on its way into its parent node."""
+
+    __slots__ = ("value", "start", "end")
+
+    def __init__(self, value, start: int, end: int):
+        self.value = value
+        self.start = start
+        self.end = end
 
 
-def parse_source(source: Source) -> n.Program:
-    builder = _Builder(source, 0)
-    program = builder.transform(parse_tree(source))
-    if builder.errors:
-        raise JourneySyntaxError(builder.errors)
-    return program
+def _value(part):
+    return None if part is None else part.value
 
 
-def _block(items) -> tuple:
-    return tuple(item for item in items if item is not None)
+class Builder(Transformer):
+    """Builds nodes bottom-up for one source at a time; `offset` places an interpolation's
+    text inside its source. `parse_expression(text, offset)` is given by the parser."""
 
-
-@v_args(meta=True)
-class _Builder(Transformer):
-    """Builds nodes bottom-up. `offset` places an interpolation's text inside its source."""
-
-    def __init__(self, source: Source, offset: int):
+    def __init__(self) -> None:
         super().__init__()
-        self.source = source
-        self.offset = offset
+        self.source: Source | None = None
+        self.offset = 0
         self.errors: list[Diagnostic] = []
+        self.parse_expression: Callable[[str, int], n.Node] | None = None
 
-    # ---- positions and literal checks -------------------------------------------------
+    def reset(self, source: Source) -> None:
+        self.source = source
+        self.offset = 0
+        self.errors = []
 
-    def _span(self, meta):
-        if getattr(meta, "empty", True):
-            return None
-        return self.source.span(self.offset + meta.start_pos, self.offset + meta.end_pos)
+    # ---- positions ----------------------------------------------------------------------
+
+    def _bounds(self, child) -> tuple[int, int]:
+        if isinstance(child, Token):
+            return self.offset + child.start_pos, self.offset + child.end_pos
+        if isinstance(child, _Part):
+            return child.start, child.end
+        return child.span.start, child.span.end
+
+    def _span(self, children):
+        first = next(child for child in children if child is not None)
+        last = next(child for child in reversed(children) if child is not None)
+        return self.source.span(self._bounds(first)[0], self._bounds(last)[1])
+
+    def _part(self, value, children) -> _Part:
+        span = self._span(children)
+        return _Part(value, span.start, span.end)
 
     def _token_span(self, token: Token, start: int = 0, end: int | None = None):
         base = self.offset + token.start_pos
@@ -58,6 +78,8 @@ class _Builder(Transformer):
     def _error(self, code: str, message: str, span) -> None:
         self.errors.append(Diagnostic(code, message, span))
 
+    # ---- literals -----------------------------------------------------------------------
+
     def _ident(self, token: Token) -> n.Ident:
         return n.Ident(str(token), span=self._token_span(token))
 
@@ -65,7 +87,7 @@ class _Builder(Transformer):
         seconds = 0
         for part in re.finditer(r"\S+", str(token)):
             pieces = list(_DURATION_PART.finditer(part.group()))
-            if "".join(p.group() for p in pieces) != part.group() or not pieces:
+            if not pieces or "".join(p.group() for p in pieces) != part.group():
                 self._error("J103", f"`{part.group()}` is not a duration (use s, m, h, d or w, "
                             "as in 90s, 15m, 2h, 3d, 1w or 1d 12h)",
                             self._token_span(token, part.start(), part.end()))
@@ -73,13 +95,17 @@ class _Builder(Transformer):
             seconds += sum(int(p.group(1)) * _UNIT_SECONDS[p.group(2)] for p in pieces)
         return datetime.timedelta(seconds=seconds)
 
-    def _number(self, token: Token):
+    @staticmethod
+    def _number(token: Token):
         text = str(token)
         return float(text) if "." in text else int(text)
 
     def _string(self, token: Token):
         """A string literal's value: a plain str Literal, or a Template with interpolations."""
         raw = str(token)[1:-1]
+        span = self._token_span(token)
+        if "\\" not in raw and "{" not in raw:
+            return n.Literal(raw, span=span)
         parts: list = []
         text: list[str] = []
         i = 0
@@ -98,21 +124,35 @@ class _Builder(Transformer):
                     self._error("J107", "`{` opens an interpolation that is never closed "
                                 "(write `\\{` for a brace)", self._token_span(token, i + 1, i + 2))
                     break
-                inner = raw[i + 1:close]
                 if text:
                     parts.append("".join(text))
                     text = []
-                parts.append(self._interpolation(token, i + 2, inner))
+                parts.append(self._interpolation(token, i + 2, raw[i + 1:close]))
                 i = close + 1
             else:
                 text.append(char)
                 i += 1
         if text or not parts:
             parts.append("".join(text))
-        span = self._token_span(token)
         if len(parts) == 1 and isinstance(parts[0], str):
             return n.Literal(parts[0], span=span)
         return n.Template(tuple(parts), span=span)
+
+    def _interpolation(self, token: Token, start: int, inner: str):
+        offset = self.offset + token.start_pos + start
+        if not inner.strip():
+            self._error("J107", "empty interpolation `{}`: put an expression inside, or write "
+                        "`\\{` for a brace", self.source.span(offset - 1, offset + 1))
+            return n.Literal("", span=self.source.span(offset, offset))
+        outer = self.offset
+        self.offset = offset
+        try:
+            return self.parse_expression(inner, offset)
+        except JourneySyntaxError as error:
+            self.errors.extend(error.diagnostics)
+            return n.Literal("", span=self.source.span(offset, offset + len(inner)))
+        finally:
+            self.offset = outer
 
     def _text(self, token: Token, what: str) -> str:
         """A string that names something (a message, an action…): no interpolation allowed."""
@@ -126,276 +166,255 @@ class _Builder(Transformer):
     def _name(self, token: Token, what: str) -> n.Ident:
         return n.Ident(self._text(token, what), span=self._token_span(token))
 
-    def _interpolation(self, token: Token, start: int, inner: str):
-        offset = self.offset + token.start_pos + start
-        if not inner.strip():
-            self._error("J107", "empty interpolation `{}`: put an expression inside, or write "
-                        "`\\{` for a brace", self.source.span(offset - 1, offset + 1))
-            return n.Literal("", span=self.source.span(offset, offset))
-        try:
-            tree = parse_tree(self.source, start="expr", text=inner, offset=offset)
-        except JourneySyntaxError as error:
-            self.errors.extend(error.diagnostics)
-            return n.Literal("", span=self.source.span(offset, offset + len(inner)))
-        inner_builder = _Builder(self.source, offset)
-        expression = inner_builder.transform(tree)
-        self.errors.extend(inner_builder.errors)
-        return expression
-
     def _date_like(self, token: Token):
         text = str(token)
-        kind = token.type
         try:
-            if kind == "DATE":
+            if token.type == "DATE":
                 return datetime.date.fromisoformat(text)
-            if kind == "TIME":
+            if token.type == "TIME":
                 return datetime.time.fromisoformat(text)
             return datetime.datetime.fromisoformat(text)
         except ValueError:
-            what = {"DATE": "a date", "TIME": "a time of day", "DATETIME": "a date-time"}[kind]
-            self._error("J104", f"`{text}` is not {what}", self._token_span(token))
+            self._error("J104", f"`{text}` is not {_DATE_KINDS[token.type]}", self._token_span(token))
             return None
 
-    # ---- declarations ---------------------------------------------------------------
+    # ---- declarations -------------------------------------------------------------------
 
-    def start(self, meta, children):
+    def start(self, children):
         return n.Program(tuple(children), span=self.source.span(0, len(self.source.text)))
 
-    def profile_schema(self, meta, children):
-        return n.ProfileSchema(children[0], span=self._span(meta))
+    def profile_schema(self, children):
+        return n.ProfileSchema(children[1], span=self._span(children))
 
-    def event_schema(self, meta, children):
-        return n.EventSchema(self._ident(children[0]), children[1], span=self._span(meta))
+    def event_schema(self, children):
+        return n.EventSchema(self._ident(children[1]), children[2], span=self._span(children))
 
-    def audience_decl(self, meta, children):
-        return n.AudienceDecl(self._name(children[0], "an audience name"), children[1],
-                              span=self._span(meta))
+    def audience_decl(self, children):
+        return n.AudienceDecl(self._name(children[1], "an audience name"), children[3],
+                              span=self._span(children))
 
-    def record_type(self, meta, children):
-        return n.RecordType(tuple(children), span=self._span(meta))
+    def record_type(self, children):
+        fields = tuple(child for child in children if isinstance(child, n.FieldType))
+        return n.RecordType(fields, span=self._span(children))
 
-    def field_type(self, meta, children):
-        return n.FieldType(self._ident(children[0]), children[1], span=self._span(meta))
+    def field_type(self, children):
+        return n.FieldType(self._ident(children[0]), children[2], span=self._span(children))
 
-    def type_name(self, meta, children):
-        return n.TypeName(str(children[0]), span=self._span(meta))
+    def type_name(self, children):
+        return n.TypeName(str(children[0]), span=self._span(children))
 
-    def list_type(self, meta, children):
-        return n.ListType(children[0], span=self._span(meta))
+    def list_type(self, children):
+        return n.ListType(children[1], span=self._span(children))
 
-    # ---- journeys and their header --------------------------------------------------
+    # ---- journeys and their header ------------------------------------------------------
 
-    def journey(self, meta, children):
-        name, version, *items = children
+    def journey(self, children):
+        name, version, items = children[1], children[2], children[4:-1]
         header = tuple(item for item in items if isinstance(item, _HEADER_TYPES))
         body = tuple(item for item in items if not isinstance(item, _HEADER_TYPES))
-        return n.Journey(self._text(name, "a journey name"), 1 if version is None else version,
-                         header, body, span=self._span(meta))
+        return n.Journey(self._text(name, "a journey name"),
+                         1 if version is None else version.value, header, body,
+                         span=self._span(children))
 
-    def version(self, meta, children):
-        token = children[0]
+    def version(self, children):
+        token = children[1]
         value = self._number(token)
         if not isinstance(value, int) or value < 1:
             self._error("J108", f"`{token}` is not a version number: versions are whole "
                         "numbers from 1", self._token_span(token))
-            return 1
-        return value
+            value = 1
+        return self._part(value, children)
 
-    def reentry(self, meta, children):
-        token = children[0]
+    def reentry(self, children):
+        token = children[-1]
         if token.type == "DURATION":
-            return n.Reentry("after", self._duration(token), span=self._span(meta))
-        return n.Reentry(str(token), None, span=self._span(meta))
+            return n.Reentry("after", self._duration(token), span=self._span(children))
+        return n.Reentry(str(token), None, span=self._span(children))
 
-    def timeout(self, meta, children):
-        return n.Timeout(self._duration(children[0]), span=self._span(meta))
+    def timeout(self, children):
+        return n.Timeout(self._duration(children[1]), span=self._span(children))
 
-    def timezone(self, meta, children):
-        return n.Timezone(self._text(children[0], "a time zone name"), span=self._span(meta))
+    def timezone(self, children):
+        return n.Timezone(self._text(children[1], "a time zone name"), span=self._span(children))
 
-    def exit_on_event(self, meta, children):
-        return n.ExitOnEvent(self._ident(children[0]), children[1], span=self._span(meta))
+    def exit_on_event(self, children):
+        return n.ExitOnEvent(self._ident(children[3]), _value(children[4]),
+                             span=self._span(children))
 
-    def exit_when(self, meta, children):
-        return n.ExitWhen(children[0], span=self._span(meta))
+    def exit_when(self, children):
+        return n.ExitWhen(children[2], span=self._span(children))
 
-    def holdout(self, meta, children):
-        return n.Holdout(children[0], span=self._span(meta))
+    def holdout(self, children):
+        return n.Holdout(children[1].value, span=self._span(children))
 
-    def event_entry(self, meta, children):
-        return n.EventEntry(self._ident(children[0]), children[1], span=self._span(meta))
+    def event_entry(self, children):
+        return n.EventEntry(self._ident(children[2]), _value(children[3]),
+                            span=self._span(children))
 
-    def audience_entry(self, meta, children):
-        schedule = children[1] or {}
-        return n.AudienceEntry(self._name(children[0], "an audience name"),
-                               span=self._span(meta), **schedule)
+    def audience_entry(self, children):
+        schedule = _value(children[3]) or {}
+        return n.AudienceEntry(self._name(children[2], "an audience name"),
+                               span=self._span(children), **schedule)
 
-    def read_at(self, meta, children):
-        return {"at": children[0]}
+    def read_at(self, children):
+        return self._part({"at": children[1]}, children)
 
-    def read_every(self, meta, children):
-        return {"every": self._duration(children[0]), "starting": children[1]}
+    def read_every(self, children):
+        starting = children[-1] if len(children) > 2 and isinstance(children[-1], n.Node) else None
+        return self._part({"every": self._duration(children[1]), "starting": starting}, children)
 
-    def where(self, meta, children):
+    def where(self, children):
+        return self._part(children[1], children)
+
+    def percent(self, children):
+        return self._part(self._number(children[0]), children)
+
+    # ---- statements ---------------------------------------------------------------------
+
+    def block(self, children):
+        return self._part(tuple(children[1:-1]), children)
+
+    def send(self, children):
+        channel, message, data = children[1], children[2], children[3]
+        return n.Send(str(channel), self._text(message, "a message id"), _value(data),
+                      span=self._span(children))
+
+    def channel(self, children):
         return children[0]
 
-    def percent(self, meta, children):
-        return self._number(children[0])
+    def call(self, children):
+        return n.CallAction(self._name(children[1], "an action name"), _value(children[2]),
+                            _value(children[3]), span=self._span(children))
 
-    # ---- statements -----------------------------------------------------------------
+    def on_error(self, children):
+        return self._part(children[2].value, children)
 
-    def block(self, meta, children):
-        return _block(children)
+    def with_(self, children):
+        return self._part(children[1], children)
 
-    def send(self, meta, children):
-        channel, message, data = children
-        return n.Send(channel, self._text(message, "a message id"), data, span=self._span(meta))
+    def if_(self, children):
+        condition, body, others, orelse = children[1], children[2], children[3:-1], children[-1]
+        first = n.Condition(condition, body.value, span=self._span(children[:3]))
+        return n.If((first, *others), _value(orelse), span=self._span(children))
 
-    def channel(self, meta, children):
-        return str(children[0])
+    def else_if(self, children):
+        return n.Condition(children[2], children[3].value, span=self._span(children))
 
-    def call(self, meta, children):
-        action, data, on_error = children
-        return n.CallAction(self._name(action, "an action name"), data, on_error,
-                            span=self._span(meta))
+    def else_(self, children):
+        return self._part(children[1].value, children)
 
-    def on_error(self, meta, children):
-        return children[0]
+    def split(self, children):
+        return n.Split(tuple(children[2:-1]), span=self._span(children))
 
-    def with_(self, meta, children):
-        return children[0]
+    def split_arm(self, children):
+        return n.SplitArm(children[0].value, children[1].value, span=self._span(children))
 
-    def if_(self, meta, children):
-        condition, body, *others, orelse = children
-        first = n.Condition(condition, body, span=self._span(meta))
-        return n.If((first, *others), orelse, span=self._span(meta))
+    def wait(self, children):
+        return n.Wait(self._duration(children[1]), span=self._span(children))
 
-    def else_if(self, meta, children):
-        return n.Condition(children[0], children[1], span=self._span(meta))
+    def wait_until(self, children):
+        return n.WaitUntil(children[2], span=self._span(children))
 
-    def else_(self, meta, children):
-        return children[0]
+    def wait_for(self, children):
+        event, where, within, body, on_timeout = children[3:8]
+        return n.WaitForEvent(self._ident(event), _value(where), _value(within), _value(body),
+                              _value(on_timeout), span=self._span(children))
 
-    def split(self, meta, children):
-        return n.Split(tuple(children), span=self._span(meta))
+    def within(self, children):
+        return self._part(self._duration(children[1]), children)
 
-    def split_arm(self, meta, children):
-        return n.SplitArm(children[0], children[1], span=self._span(meta))
+    def on_timeout(self, children):
+        return self._part(children[2].value, children)
 
-    def wait(self, meta, children):
-        return n.Wait(self._duration(children[0]), span=self._span(meta))
+    def fork(self, children):
+        return n.Fork(tuple(children[2:-1]), span=self._span(children))
 
-    def wait_until(self, meta, children):
-        return n.WaitUntil(children[0], span=self._span(meta))
+    def branch(self, children):
+        return n.Branch(self._ident(children[1]), _value(children[2]), children[3].value,
+                        span=self._span(children))
 
-    def wait_for(self, meta, children):
-        event, where, within, body, on_timeout = children
-        return n.WaitForEvent(self._ident(event), where, within, body, on_timeout,
-                              span=self._span(meta))
+    def branch_when(self, children):
+        return self._part(children[1], children)
 
-    def within(self, meta, children):
-        return self._duration(children[0])
+    def join(self, children):
+        names = tuple(self._ident(child) for child in children[1:-1]
+                      if isinstance(child, Token) and child.type == "NAME")
+        return n.Join(names, _value(children[-1]), span=self._span(children))
 
-    def on_timeout(self, meta, children):
-        return children[0]
+    def primary(self, children):
+        return self._part(self._ident(children[1]), children)
 
-    def fork(self, meta, children):
-        return n.Fork(tuple(children), span=self._span(meta))
+    def let(self, children):
+        return n.Let(self._ident(children[1]), children[3], span=self._span(children))
 
-    def branch(self, meta, children):
-        name, when, body = children
-        return n.Branch(self._ident(name), when, body, span=self._span(meta))
+    def fetch(self, children):
+        return n.Fetch(self._name(children[1], "a data source name"), _value(children[2]),
+                       span=self._span(children))
 
-    def branch_when(self, meta, children):
-        return children[0]
+    def set_(self, children):
+        path = tuple(str(child) for child in children[2:-2] if child.type == "NAME")
+        return n.SetProfile(path, children[-1], span=self._span(children))
 
-    def join(self, meta, children):
-        *names, primary = children
-        return n.Join(tuple(self._ident(name) for name in names), primary, span=self._span(meta))
+    def exit(self, children):
+        return n.Exit(span=self._span(children))
 
-    def primary(self, meta, children):
-        return self._ident(children[0])
+    # ---- expressions --------------------------------------------------------------------
 
-    def let(self, meta, children):
-        return n.Let(self._ident(children[0]), children[1], span=self._span(meta))
-
-    def fetch(self, meta, children):
-        return n.Fetch(self._name(children[0], "a data source name"), children[1],
-                       span=self._span(meta))
-
-    def set_(self, meta, children):
-        *path, value = children
-        return n.SetProfile(tuple(str(name) for name in path), value, span=self._span(meta))
-
-    def exit(self, meta, children):
-        return n.Exit(span=self._span(meta))
-
-    # ---- expressions ----------------------------------------------------------------
-
-    def literal(self, meta, children):
+    def literal(self, children):
         token = children[0]
         kind = token.type
-        span = self._span(meta)
         if kind == "STRING":
             return self._string(token)
         if kind == "NUMBER":
             value = self._number(token)
         elif kind == "DURATION":
             value = self._duration(token)
-        elif kind in ("DATE", "TIME", "DATETIME"):
+        elif kind in _DATE_KINDS:
             value = self._date_like(token)
         else:
-            value = {"TRUE": True, "FALSE": False, "NULL": None}[kind]
-        return n.Literal(value, span=span)
+            value = _CONSTANTS[kind]
+        return n.Literal(value, span=self._token_span(token))
 
-    def path(self, meta, children):
-        root, *attributes = children
-        return n.Path(str(root), tuple(str(a) for a in attributes), span=self._span(meta))
+    def path(self, children):
+        return n.Path(str(children[0]), tuple(str(name) for name in children[2::2]),
+                      span=self._span(children))
 
-    def function_call(self, meta, children):
-        name, *arguments = children
-        arguments = tuple(a for a in arguments if a is not None)
-        return n.FunctionCall(self._ident(name), arguments, span=self._span(meta))
+    def function_call(self, children):
+        arguments = tuple(child for child in children[2:-1] if isinstance(child, n.Node))
+        return n.FunctionCall(self._ident(children[0]), arguments, span=self._span(children))
 
-    def list(self, meta, children):
-        return n.ListExpr(tuple(c for c in children if c is not None), span=self._span(meta))
+    def list(self, children):
+        items = tuple(child for child in children[1:-1] if isinstance(child, n.Node))
+        return n.ListExpr(items, span=self._span(children))
 
-    def record(self, meta, children):
-        return n.RecordExpr(tuple(c for c in children if c is not None), span=self._span(meta))
+    def record(self, children):
+        fields = tuple(child for child in children if isinstance(child, n.RecordField))
+        return n.RecordExpr(fields, span=self._span(children))
 
-    def record_field(self, meta, children):
-        key, value = children
-        key_text = self._text(key, "a record key") if key.type == "STRING" else str(key)
-        return n.RecordField(key_text, value, span=self._span(meta))
+    def record_field(self, children):
+        key = children[0]
+        text = self._text(key, "a record key") if key.type == "STRING" else str(key)
+        return n.RecordField(text, children[2], span=self._span(children))
 
-    def or_op(self, meta, children):
-        return n.Binary("or", children[0], children[1], span=self._span(meta))
+    def paren(self, children):
+        return children[1]
 
-    def and_op(self, meta, children):
-        return n.Binary("and", children[0], children[1], span=self._span(meta))
-
-    def not_op(self, meta, children):
-        return n.Unary("not", children[0], span=self._span(meta))
-
-    def compare(self, meta, children):
+    def _binary(self, children):
         left, operator, right = children
-        return n.Binary(str(operator), left, right, span=self._span(meta))
+        return n.Binary(str(operator), left, right, span=self._span(children))
 
-    def in_op(self, meta, children):
-        return n.Binary("in", children[0], children[1], span=self._span(meta))
+    or_op = and_op = compare = in_op = arith = _binary
 
-    def not_in_op(self, meta, children):
-        return n.Binary("not in", children[0], children[1], span=self._span(meta))
+    def not_in_op(self, children):
+        return n.Binary("not in", children[0], children[3], span=self._span(children))
 
-    def arith(self, meta, children):
-        left, operator, right = children
-        return n.Binary(str(operator), left, right, span=self._span(meta))
+    def not_op(self, children):
+        return n.Unary("not", children[1], span=self._span(children))
 
-    def negate(self, meta, children):
-        return n.Unary("-", children[1], span=self._span(meta))
+    def negate(self, children):
+        return n.Unary("-", children[1], span=self._span(children))
 
 
+_CONSTANTS = {"TRUE": True, "FALSE": False, "NULL": None}
 _HEADER_TYPES = (n.Reentry, n.Timeout, n.Timezone, n.ExitOnEvent, n.ExitWhen, n.Holdout,
                  n.EventEntry, n.AudienceEntry)
-
-

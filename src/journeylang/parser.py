@@ -9,9 +9,12 @@ import pathlib
 import re
 
 import lark
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark import Token
+from lark.exceptions import UnexpectedInput, UnexpectedToken
 
+from .builder import Builder
 from .diagnostics import Diagnostic, JourneySyntaxError
+from .nodes import Program
 from .source import Source
 
 _GRAMMAR_NAME = "journey.lark"
@@ -26,53 +29,81 @@ def grammar_text() -> str:
     return checkout.read_text(encoding="utf-8")
 
 
-class _RecentTokens:
-    """A post-lexer that remembers the last tokens, to say what an error came after.
+class _BadCharacter(Exception):
+    def __init__(self, offset: int):
+        self.offset = offset
 
-    It makes NAME acceptable everywhere, so that a keyword is always cut from a whole word
-    (`waiting` reaches the parser as one name, never as `wait` + `ing`), and it gives a
-    keyword read as a name its keyword type back unless it follows `.`, `{` or `,` (an
-    attribute or a record key, as in `event.wait`): `let send = 1` is then refused as
-    "found `send`" rather than puzzling the parser one token later."""
 
-    always_accept = ("NAME",)
+class _Lexer(lark.lexer.Lexer):
+    """The lexer, built from the grammar's terminals: one regular expression, tried in lark's
+    order of precedence, and keywords decided after a whole word is read.
+
+    A word is a keyword when the parser can take that keyword where it stands, or when it
+    does not follow `.`, `{` or `,`; otherwise it is a NAME. So `waiting` is one name,
+    `event.wait` and `with { event: 1 }` use keywords as names, and `let send = 1` is refused
+    as "found `send`" rather than puzzling the parser one token later."""
+
+    __future_interface__ = 2  # lex(lexer_state, parser_state), with the text as a TextSlice
     _NAME_POSITIONS = frozenset({"DOT", "LBRACE", "COMMA"})
+    recent: collections.deque = collections.deque(maxlen=3)
 
-    def __init__(self) -> None:
-        self.recent: collections.deque = collections.deque(maxlen=3)
-        self.keyword_types: dict[str, str] = {}
+    def __init__(self, lexer_conf) -> None:
+        terminals = sorted(lexer_conf.terminals, key=lambda t: (
+            -t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
+        self.keywords = {t.pattern.value: t.name for t in terminals
+                         if t.pattern.type == "str" and _WORD.fullmatch(t.pattern.value)}
+        keyword_types = set(self.keywords.values())
+        ignored = set(lexer_conf.ignore)
+        self.skip = re.compile("(?:%s)*" % "|".join(
+            t.pattern.to_regexp() for t in terminals if t.name in ignored))
+        self.token = re.compile("|".join(
+            f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terminals
+            if t.name not in ignored and t.name not in keyword_types))
 
-    def process(self, stream):
-        self.recent.clear()
-        previous_type = None
-        for token in stream:
-            if token.type == "NAME" and previous_type not in self._NAME_POSITIONS:
-                keyword_type = self.keyword_types.get(token.value)
-                if keyword_type is not None:
-                    token.type = keyword_type
-            previous_type = token.type
-            self.recent.append(token)
+    def lex(self, lexer_state, parser_state):
+        text = lexer_state.text.text
+        position, end = lexer_state.text.start, lexer_state.text.end
+        states = parser_state.parse_conf.parse_table.states
+        keywords, skip, match = self.keywords, self.skip.match, self.token.match
+        recent = _Lexer.recent = collections.deque(maxlen=3)
+        previous = None
+        while True:
+            position = skip(text, position).end()
+            if position >= end:
+                return
+            found = match(text, position)
+            if found is None:
+                raise _BadCharacter(position)
+            kind = found.lastgroup
+            if kind == "NAME":
+                keyword = keywords.get(found.group())
+                if keyword is not None and (previous not in self._NAME_POSITIONS
+                                            or keyword in states[parser_state.position]):
+                    kind = keyword
+            token = Token(kind, found.group(), position, end_pos=found.end())
+            recent.append(token)
+            previous = kind
+            position = found.end()
             yield token
 
 
+_WORD = re.compile(r"[a-z_]+")
+
+
 @functools.cache
-def _parser() -> tuple[lark.Lark, _RecentTokens]:
-    recent = _RecentTokens()
+def _parser() -> tuple[lark.Lark, Builder]:
+    builder = Builder()
     parser = lark.Lark(
         grammar_text(),
         parser="lalr",
-        lexer="contextual",
-        postlex=recent,
-        propagate_positions=True,
+        lexer=_Lexer,
+        transformer=builder,
+        keep_all_tokens=True,
         maybe_placeholders=True,
         start=["start", "expr"],
     )
-    recent.keyword_types = {
-        terminal.pattern.value: terminal.name
-        for terminal in parser.terminals
-        if terminal.pattern.type == "str" and re.fullmatch(r"[a-z_]+", terminal.pattern.value)
-    }
-    return parser, recent
+    builder.parse_expression = functools.partial(_parse, parser, start="expr")
+    return parser, builder
 
 
 def keywords() -> frozenset[str]:
@@ -80,17 +111,32 @@ def keywords() -> frozenset[str]:
     return frozenset(re.findall(r'"([a-z_]+)"', grammar_text()))
 
 
-def parse_tree(source: Source, *, start: str = "start", text: str | None = None,
-               offset: int = 0) -> lark.Tree:
-    """Parse `text` (by default the whole source) found at `offset` in `source`."""
-    parser, recent = _parser()
-    text = source.text if text is None else text
+def parse(text: str, name: str = "<string>") -> Program:
+    """Parse a program; raise JourneySyntaxError carrying every diagnostic found."""
+    return parse_source(Source(name, text))
+
+
+def parse_source(source: Source) -> Program:
+    parser, builder = _parser()
+    builder.reset(source)
+    program = _parse(parser, source.text, 0, start="start")
+    if builder.errors:
+        raise JourneySyntaxError(builder.errors)
+    return program
+
+
+def _parse(parser: lark.Lark, text: str, offset: int, *, start: str):
+    """Parse `text`, found at `offset` in the builder's source, from the rule `start`."""
+    source = parser.options.transformer.source
+    outer_recent = _Lexer.recent
     try:
         return parser.parse(text, start=start)
-    except UnexpectedInput as error:
+    except (UnexpectedInput, _BadCharacter) as error:
         end = source.end_of_content() if offset == 0 else offset + len(text)
-        diagnostic = _diagnostic(error, source, offset, end, tuple(recent.recent))
+        diagnostic = _diagnostic(error, source, text, offset, end, tuple(_Lexer.recent))
         raise JourneySyntaxError([diagnostic]) from None
+    finally:
+        _Lexer.recent = outer_recent
 
 
 # ---- turning lark's errors into the user's words -------------------------------------
@@ -198,16 +244,16 @@ def _describe_found(token) -> str:
     return f"`{token}`"
 
 
-def _diagnostic(error: UnexpectedInput, source: Source, offset: int, end: int,
-                recent) -> Diagnostic:
-    if isinstance(error, UnexpectedCharacters):
-        start = offset + error.pos_in_stream
-        if error.char == '"':
+def _diagnostic(error, source: Source, text: str, offset: int, end: int, recent) -> Diagnostic:
+    if isinstance(error, _BadCharacter):
+        start = offset + error.offset
+        char = text[error.offset]
+        if char == '"':
             line_end = source.text.find("\n", start)
             end = len(source.text) if line_end < 0 else line_end
             return Diagnostic("J102", "unterminated string: add the closing `\"` on the same line",
                               source.span(start, end))
-        shown = error.char if error.char.isprintable() else repr(error.char)
+        shown = char if char.isprintable() else repr(char)
         return Diagnostic("J101", f"unexpected character `{shown}`", source.span(start, start + 1))
     assert isinstance(error, UnexpectedToken)
     token = error.token

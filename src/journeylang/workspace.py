@@ -8,7 +8,7 @@ from typing import Iterable
 
 import attrs
 
-from .builder import parse_source
+from .parser import parse_source
 from .diagnostics import Diagnostic, JourneySyntaxError
 from .nodes import Journey, Program
 from .source import Source
