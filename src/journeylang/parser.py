@@ -106,6 +106,7 @@ def _parser() -> tuple[lark.Lark, Builder]:
     return parser, builder
 
 
+@functools.cache
 def keywords() -> frozenset[str]:
     """Every keyword of the language (channel names included), read from the grammar."""
     return frozenset(re.findall(r'"([a-z_]+)"', grammar_text()))
@@ -235,7 +236,7 @@ def _describe_terminal(name: str) -> str:
 def _describe_found(token) -> str:
     if token.type == "$END":
         return "the end of the file"
-    if token.type == "NAME":
+    if token.type == "NAME" and token.value not in keywords():
         return f"the name `{token}`"
     if token.type == "STRING":
         return f"the string {token}"
