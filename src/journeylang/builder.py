@@ -63,8 +63,12 @@ class Builder(Transformer):
         return child.span.start, child.span.end
 
     def _span(self, children):
-        first = next(child for child in children if child is not None)
-        last = next(child for child in reversed(children) if child is not None)
+        first = children[0]
+        if first is None:
+            first = next(child for child in children if child is not None)
+        last = children[-1]
+        if last is None:
+            last = next(child for child in reversed(children) if child is not None)
         return self.source.span(self._bounds(first)[0], self._bounds(last)[1])
 
     def _part(self, value, children) -> _Part:

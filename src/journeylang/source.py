@@ -4,47 +4,86 @@ from __future__ import annotations
 
 import bisect
 
-import attrs
 
-
-@attrs.frozen
 class Span:
-    """A region of a source: 1-based line and column of its start and of its end (exclusive)."""
+    """A region of a source, by character offsets; its 1-based line and column (of the start,
+    and of the end, exclusive) are worked out when first asked for."""
 
-    file: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    start: int = attrs.field(default=0)
-    end: int = attrs.field(default=0)
+    __slots__ = ("file", "start", "end", "_line_starts", "_position")
+
+    def __init__(self, file: str, start: int, end: int, line_starts: tuple[int, ...]):
+        self.file = file
+        self.start = start
+        self.end = end
+        self._line_starts = line_starts
+        self._position = None
+
+    def _resolve(self) -> tuple[int, int, int, int]:
+        if self._position is None:
+            starts = self._line_starts
+            line = bisect.bisect_right(starts, self.start)
+            end_line = bisect.bisect_right(starts, self.end)
+            self._position = (line, self.start - starts[line - 1] + 1,
+                              end_line, self.end - starts[end_line - 1] + 1)
+        return self._position
+
+    @property
+    def line(self) -> int:
+        return self._resolve()[0]
+
+    @property
+    def column(self) -> int:
+        return self._resolve()[1]
+
+    @property
+    def end_line(self) -> int:
+        return self._resolve()[2]
+
+    @property
+    def end_column(self) -> int:
+        return self._resolve()[3]
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Span):
+            return NotImplemented
+        return (self.file, self.start, self.end) == (other.file, other.start, other.end)
+
+    def __hash__(self) -> int:
+        return hash((self.file, self.start, self.end))
+
+    def __repr__(self) -> str:
+        return f"Span({self})"
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"
 
 
-@attrs.frozen
 class Source:
     """A named text (a file's contents) that can turn offsets into lines and columns."""
 
-    name: str
-    text: str
-    _line_starts: tuple[int, ...] = attrs.field(init=False, eq=False, repr=False)
+    __slots__ = ("name", "text", "_line_starts")
 
-    def __attrs_post_init__(self) -> None:
+    def __init__(self, name: str, text: str):
+        self.name = name
+        self.text = text
         starts = [0]
-        starts.extend(i + 1 for i, char in enumerate(self.text) if char == "\n")
-        object.__setattr__(self, "_line_starts", tuple(starts))
+        find = text.find
+        index = find("\n")
+        while index >= 0:
+            starts.append(index + 1)
+            index = find("\n", index + 1)
+        self._line_starts = tuple(starts)
+
+    def __repr__(self) -> str:
+        return f"Source({self.name!r})"
+
+    def span(self, start: int, end: int) -> Span:
+        return Span(self.name, start, max(start, end), self._line_starts)
 
     def position(self, offset: int) -> tuple[int, int]:
         """The 1-based (line, column) of a character offset."""
         index = bisect.bisect_right(self._line_starts, offset) - 1
         return index + 1, offset - self._line_starts[index] + 1
-
-    def span(self, start: int, end: int) -> Span:
-        line, column = self.position(start)
-        end_line, end_column = self.position(max(start, end))
-        return Span(self.name, line, column, end_line, end_column, start, max(start, end))
 
     def line_text(self, line: int) -> str:
         """The text of a 1-based line, without its line break."""
