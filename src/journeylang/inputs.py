@@ -1,0 +1,316 @@
+"""Loading a run's inputs (profiles, events, audiences, data sources, scenarios), with errors
+that name the file and the line."""
+
+from __future__ import annotations
+
+import csv
+import json
+import pathlib
+import tomllib
+
+import attrs
+
+from .runtime.timeutil import TimeError, parse_delay, parse_instant
+
+
+class InputError(Exception):
+    """A problem in an input file: `file:line: message` (line omitted when unknown)."""
+
+    def __init__(self, file, line: int | None, message: str):
+        self.file = str(file)
+        self.line = line
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+@attrs.define(slots=True)
+class Event:
+    time: int
+    profile: str
+    name: str
+    data: dict
+    line: int = 0
+
+
+def _read(path) -> str:
+    try:
+        return pathlib.Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(path, None, "no such file") from None
+    except UnicodeDecodeError:
+        raise InputError(path, None, "not UTF-8 text") from None
+    except OSError as error:
+        raise InputError(path, None, error.strerror or str(error)) from None
+
+
+def _json_lines(path):
+    for number, line in enumerate(_read(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as error:
+            raise InputError(path, number, f"not valid JSON ({error.msg} at column {error.colno})") from None
+
+
+def _json(path):
+    try:
+        return json.loads(_read(path))
+    except json.JSONDecodeError as error:
+        raise InputError(path, error.lineno, f"not valid JSON ({error.msg} at column {error.colno})") from None
+
+
+def _profile(path, line, record, seen: set) -> dict:
+    if not isinstance(record, dict):
+        raise InputError(path, line, "a profile must be an object with an `id`")
+    if "id" not in record or record["id"] in (None, ""):
+        raise InputError(path, line, "this profile has no `id`")
+    record["id"] = str(record["id"])
+    if record["id"] in seen:
+        raise InputError(path, line, f"profile `{record['id']}` appears twice")
+    seen.add(record["id"])
+    return record
+
+
+def _cell(text: str):
+    if text == "":
+        return None
+    lowered = text.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def load_profiles(path) -> list[dict]:
+    """Profiles from JSON Lines (.jsonl), JSON (.json: a list, or {"profiles": [...]}) or CSV."""
+    path = pathlib.Path(path)
+    seen: set = set()
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        reader = csv.DictReader(_read(path).splitlines())
+        profiles = []
+        for line, row in enumerate(reader, start=2):
+            if None in row:
+                raise InputError(path, line, "this row has more cells than the header")
+            record: dict = {}
+            for column, text in row.items():
+                value = _cell(text or "")
+                if value is None:
+                    continue
+                target = record
+                *parents, leaf = column.split(".")
+                for parent in parents:
+                    target = target.setdefault(parent, {})
+                target[leaf] = value
+            profiles.append(_profile(path, line, record, seen))
+        return profiles
+    if suffix == ".json":
+        data = _json(path)
+        if isinstance(data, dict) and isinstance(data.get("profiles"), list):
+            data = data["profiles"]
+        if not isinstance(data, list):
+            raise InputError(path, None, 'expected a list of profiles (or {"profiles": [...]})')
+        return [_profile(path, None, record, seen) for record in data]
+    return [_profile(path, line, record, seen) for line, record in _json_lines(path)]
+
+
+def load_events(path) -> list[Event]:
+    """Events from JSON Lines: {"time", "profile", "event", "data"}, in file order."""
+    events = []
+    for line, record in _json_lines(path):
+        if not isinstance(record, dict):
+            raise InputError(path, line, "an event must be an object")
+        for key in ("time", "profile", "event"):
+            if key not in record:
+                raise InputError(path, line, f"this event has no `{key}`")
+        data = record.get("data", {})
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise InputError(path, line, "`data` must be an object")
+        try:
+            time = parse_instant(record["time"])
+        except TimeError as error:
+            raise InputError(path, line, str(error)) from None
+        events.append(Event(time, str(record["profile"]), str(record["event"]), data, line))
+    return events
+
+
+def load_audiences(path) -> dict[str, list[str]]:
+    data = _json(path)
+    if not isinstance(data, dict):
+        raise InputError(path, None, 'expected {"audience name": ["profile id", ...]}')
+    for name, ids in data.items():
+        if not isinstance(ids, list):
+            raise InputError(path, None, f"audience `{name}` must be a list of profile ids")
+    return {name: [str(i) for i in ids] for name, ids in data.items()}
+
+
+def load_datasources(path) -> dict[str, list[tuple[dict, object]]]:
+    """Fixtures: {"source": [{"with": {...}, "result": ...}, ...]}. A fetch takes the first
+    entry whose `with` keys all equal the fetch's (an entry with no `with` matches any)."""
+    data = _json(path)
+    if not isinstance(data, dict):
+        raise InputError(path, None, 'expected {"source": [{"with": {...}, "result": ...}]}')
+    sources = {}
+    for name, entries in data.items():
+        if not isinstance(entries, list):
+            raise InputError(path, None, f"data source `{name}` must be a list of entries")
+        rows = []
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict) or "result" not in entry:
+                raise InputError(path, None, f"entry {index + 1} of `{name}` needs a `result`")
+            match = entry.get("with", {})
+            if not isinstance(match, dict):
+                raise InputError(path, None, f"entry {index + 1} of `{name}`: `with` must be an object")
+            rows.append((match, entry["result"]))
+        sources[name] = rows
+    return sources
+
+
+@attrs.frozen
+class LifecycleStep:
+    at: int
+    action: str  # publish | close | stop
+    journey: str
+    version: int | None
+
+
+@attrs.frozen
+class Behaviour:
+    """A simulated reaction: after a send (on a channel, optionally of one message) the profile
+    emits an event; or a custom action fails with a probability."""
+
+    kind: str  # "send" or "call"
+    probability: float
+    channel: str | None = None
+    message: str | None = None
+    emit: str | None = None
+    delay: tuple[int, int] = (0, 0)
+    action: str | None = None
+
+
+@attrs.frozen
+class Scenario:
+    path: pathlib.Path
+    start: int | None = None
+    until: int | None = None
+    seed: int | None = None
+    profiles: pathlib.Path | None = None
+    events: pathlib.Path | None = None
+    audiences: pathlib.Path | None = None
+    datasources: pathlib.Path | None = None
+    lifecycle: tuple[LifecycleStep, ...] = ()
+    behaviours: tuple[Behaviour, ...] = ()
+
+
+_SCENARIO_KEYS = {"start", "until", "seed", "profiles", "events", "audiences", "datasources",
+                  "lifecycle", "behaviour", "behaviours"}
+
+
+def load_scenario(path) -> Scenario:
+    path = pathlib.Path(path)
+    try:
+        data = tomllib.loads(_read(path))
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(path, None, f"not valid TOML ({error})") from None
+    unknown = sorted(set(data) - _SCENARIO_KEYS)
+    if unknown:
+        raise InputError(path, None, f"unknown key `{unknown[0]}` (known: {', '.join(sorted(_SCENARIO_KEYS))})")
+
+    def instant(key, value):
+        try:
+            return parse_instant(value, f"`{key}`")
+        except TimeError as error:
+            raise InputError(path, None, str(error)) from None
+
+    def file(key):
+        value = data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise InputError(path, None, f"`{key}` must be a file name (a string)")
+        return path.parent / value
+
+    seed = data.get("seed")
+    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
+        raise InputError(path, None, "`seed` must be a whole number")
+    lifecycle = []
+    for index, step in enumerate(data.get("lifecycle", []), start=1):
+        where = f"[[lifecycle]] {index}"
+        if not isinstance(step, dict):
+            raise InputError(path, None, f"{where} must be a table")
+        actions = [key for key in ("publish", "close", "stop") if key in step]
+        if len(actions) != 1:
+            raise InputError(path, None, f"{where} needs exactly one of publish, close or stop")
+        extra = sorted(set(step) - {"at", "version", *actions})
+        if extra:
+            raise InputError(path, None, f"{where}: unknown key `{extra[0]}`")
+        if "at" not in step:
+            raise InputError(path, None, f"{where} needs `at`")
+        version = step.get("version")
+        if version is not None and (not isinstance(version, int) or version < 1):
+            raise InputError(path, None, f"{where}: `version` must be a whole number from 1")
+        lifecycle.append(LifecycleStep(instant(f"{where} at", step["at"]), actions[0],
+                                       str(step[actions[0]]), version))
+    behaviours = []
+    for index, item in enumerate(data.get("behaviour", []) + data.get("behaviours", []), start=1):
+        behaviours.append(_behaviour(path, f"[[behaviour]] {index}", item))
+    return Scenario(
+        path,
+        start=instant("start", data["start"]) if "start" in data else None,
+        until=instant("until", data["until"]) if "until" in data else None,
+        seed=seed,
+        profiles=file("profiles"), events=file("events"), audiences=file("audiences"),
+        datasources=file("datasources"),
+        lifecycle=tuple(sorted(lifecycle, key=lambda step: step.at)),
+        behaviours=tuple(behaviours),
+    )
+
+
+_CHANNELS = ("email", "sms", "push", "inapp", "whatsapp")
+
+
+def _behaviour(path, where: str, item) -> Behaviour:
+    if not isinstance(item, dict):
+        raise InputError(path, None, f"{where} must be a table")
+    if "call" in item:
+        extra = sorted(set(item) - {"call", "fail"})
+        if extra:
+            raise InputError(path, None, f"{where}: unknown key `{extra[0]}`")
+        return Behaviour("call", _probability(path, where, item.get("fail"), "fail"),
+                         action=str(item["call"]))
+    extra = sorted(set(item) - {"after", "emit", "probability", "delay"})
+    if extra:
+        raise InputError(path, None, f"{where}: unknown key `{extra[0]}`")
+    for key in ("after", "emit"):
+        if not isinstance(item.get(key), str):
+            raise InputError(path, None, f"{where} needs `{key}` (a string) or `call`")
+    words = item["after"].split()
+    if len(words) not in (2, 3) or words[0] != "send" or words[1] not in _CHANNELS:
+        raise InputError(path, None, f'{where}: `after` must be like "send email" or '
+                         f'"send email welcome", not "{item["after"]}"')
+    try:
+        delay = parse_delay(item.get("delay", "0s"), f"{where} delay")
+    except TimeError as error:
+        raise InputError(path, None, str(error)) from None
+    return Behaviour("send", _probability(path, where, item.get("probability", 1.0), "probability"),
+                     channel=words[1], message=words[2] if len(words) == 3 else None,
+                     emit=item["emit"], delay=delay)
+
+
+def _probability(path, where, value, key) -> float:
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 1:
+        raise InputError(path, None, f"{where}: `{key}` must be a number from 0 to 1")
+    return float(value)

@@ -1,0 +1,1 @@
+"""The simulator's runtime: values, functions, time, the interpreter and the simulation."""

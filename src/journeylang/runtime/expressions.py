@@ -1,0 +1,147 @@
+"""Expressions compiled once into closures `value(path)`; each node class's meaning lives here."""
+
+from __future__ import annotations
+
+import datetime
+
+from .. import nodes as n
+from .builtins import FUNCTIONS
+from .values import JourneyRuntimeError, arithmetic, comparison, to_text
+
+
+class Context:
+    """What an expression may read besides its path: the clock and the journey's zone."""
+
+    __slots__ = ("clock", "zone")
+
+    def __init__(self, clock, zone):
+        self.clock = clock
+        self.zone = zone
+
+    @property
+    def now(self) -> datetime.datetime:
+        return self.clock.now_datetime()
+
+
+def _attribute(value, name):
+    if isinstance(value, dict):
+        return value.get(name)
+    return None
+
+
+def _path(node: n.Path, ctx):
+    names = node.attributes
+    if node.root == "profile":
+        if len(names) == 1:
+            name = names[0]
+            return lambda path: path.instance.profile.get(name)
+        root = lambda path: path.instance.profile  # noqa: E731
+    elif node.root == "event":
+        root = lambda path: path.event  # noqa: E731
+    else:
+        variable = node.root
+        root = lambda path: path.scope.get(variable)  # noqa: E731
+    if not names:
+        return root
+
+    def read(path):
+        value = root(path)
+        for name in names:
+            if not isinstance(value, dict):
+                return None
+            value = value.get(name)
+        return value
+
+    return read
+
+
+def _literal(node: n.Literal, ctx):
+    value = node.value
+    if isinstance(value, datetime.datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=ctx.zone)
+    return lambda path: value
+
+
+def _template(node: n.Template, ctx):
+    parts = [(part, None) if isinstance(part, str) else (None, compile_expression(part, ctx))
+             for part in node.parts]
+
+    def render(path):
+        return "".join(text if value is None else to_text(value(path)) for text, value in parts)
+
+    return render
+
+
+def _function_call(node: n.FunctionCall, ctx):
+    function = FUNCTIONS.get(node.name.name)
+    if function is None:
+        raise JourneyRuntimeError(f"unknown function `{node.name.name}`")
+    impl = function.impl
+    arguments = [compile_expression(argument, ctx) for argument in node.arguments]
+    return lambda path: impl(ctx, *[argument(path) for argument in arguments])
+
+
+def _list(node: n.ListExpr, ctx):
+    items = [compile_expression(item, ctx) for item in node.items]
+    return lambda path: [item(path) for item in items]
+
+
+def _record(node: n.RecordExpr, ctx):
+    fields = [(field.key, compile_expression(field.value, ctx)) for field in node.fields]
+    return lambda path: {key: value(path) for key, value in fields}
+
+
+def _unary(node: n.Unary, ctx):
+    operand = compile_expression(node.operand, ctx)
+    if node.operator == "not":
+        def negation(path):
+            value = operand(path)
+            return None if value is None else value is not True
+        return negation
+
+    def minus(path):
+        value = operand(path)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float, datetime.timedelta)):
+            raise JourneyRuntimeError(f"cannot negate {value!r}")
+        return -value
+
+    return minus
+
+
+def _binary(node: n.Binary, ctx):
+    left = compile_expression(node.left, ctx)
+    right = compile_expression(node.right, ctx)
+    operator = node.operator
+    if operator == "and":
+        return lambda path: left(path) is True and right(path) is True
+    if operator == "or":
+        return lambda path: left(path) is True or right(path) is True
+    if operator == "==" and isinstance(node.right, n.Literal) and isinstance(node.right.value, str):
+        constant = node.right.value  # the common `profile.x == "text"`, without the general case
+        return lambda path: left(path) == constant
+    apply = arithmetic(operator) if operator in "+-*/%" else comparison(operator)
+    return lambda path: apply(left(path), right(path))
+
+
+def _fetch(node: n.Fetch, ctx):
+    raise JourneyRuntimeError("`fetch` is only allowed as the value of a `let`")
+
+
+_COMPILERS = {
+    n.Literal: _literal,
+    n.Template: _template,
+    n.Path: _path,
+    n.FunctionCall: _function_call,
+    n.ListExpr: _list,
+    n.RecordExpr: _record,
+    n.Unary: _unary,
+    n.Binary: _binary,
+    n.Fetch: _fetch,
+}
+
+
+def compile_expression(node, ctx):
+    """A closure computing the node's value for a path."""
+    return _COMPILERS[type(node)](node, ctx)

@@ -1,0 +1,275 @@
+"""`simulate()`: the public entry to the simulator — inputs resolved, checked, run, reported."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import pathlib
+from typing import Callable, Iterable
+
+import attrs
+
+from . import nodes as n
+from .checker import check_workspace
+from .diagnostics import Diagnostic
+from .inputs import (Event, InputError, Scenario, load_audiences, load_datasources, load_events,
+                     load_profiles, load_scenario)
+from .runtime.population import simulated_events, simulated_profiles
+from .runtime.simulation import Simulation
+from .runtime.timeutil import TimeError, format_instant, parse_instant
+from .runtime.trace import Tee, TraceWriter
+from .workspace import Workspace, load
+
+DEFAULT_START = parse_instant("2026-01-05T00:00:00Z")
+
+
+class SimulationError(Exception):
+    """A run that cannot start: the program has errors, or an input is unusable."""
+
+    def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None,
+                 workspace: Workspace | None = None):
+        super().__init__(message)
+        self.diagnostics = diagnostics or []
+        self.workspace = workspace
+
+
+@attrs.define
+class SimulationResult:
+    """What a run produced: the report (a JSON-ready dict) and, if asked for, every record."""
+
+    report: dict
+    records: list[dict] | None = None
+    diagnostics: list[Diagnostic] = attrs.Factory(list)
+
+    def sends(self) -> dict[tuple[str, str], int]:
+        """Messages sent, per (channel, message), over every journey and version."""
+        totals: dict[tuple[str, str], int] = {}
+        for journey in self.report["journeys"]:
+            for version in journey["versions"]:
+                for send in version["sends"]:
+                    key = (send["channel"], send["message"])
+                    totals[key] = totals.get(key, 0) + send["sent"]
+        return totals
+
+
+def simulate(paths, *, profiles=None, events=None, audiences=None, datasources=None,
+             scenario=None, start=None, until=None, seed=None, trace=None,
+             keep_records: bool = False, progress: Callable[[int, int], None] | None = None,
+             population: int | None = None) -> SimulationResult:
+    """Simulate the journeys under `paths` (or a loaded Workspace).
+
+    profiles / events / audiences / datasources: a file path, or the data itself (lists of
+    profile dicts and of inputs.Event, a dict of audiences, a dict of fixtures). Missing ones
+    come from the scenario, then from files named profiles.jsonl, events.jsonl,
+    audiences.json and datasources.json in the workspace, then (profiles and events only)
+    from the built-in simulated population. `trace` is a path or a writable text file; the
+    report is always returned; records only with keep_records=True. Profiles given as data
+    are updated in place by `set profile`.
+    """
+    workspace = paths if isinstance(paths, Workspace) else load(
+        [paths] if isinstance(paths, (str, os.PathLike)) else paths)
+    diagnostics = check_workspace(workspace)
+    errors = [d for d in diagnostics if d.is_error]
+    if errors:
+        raise SimulationError(f"{len(errors)} error(s) in the program: nothing was simulated",
+                              diagnostics, workspace)
+    scene = _scenario(scenario)
+    root = workspace.root
+
+    def pick(given, from_scenario, default_name):
+        if given is not None:
+            return given
+        if from_scenario is not None:
+            return from_scenario
+        candidate = root / default_name
+        return candidate if candidate.is_file() else None
+
+    profiles = pick(profiles, scene.profiles, "profiles.jsonl")
+    events = pick(events, scene.events, "events.jsonl")
+    audiences = pick(audiences, scene.audiences, "audiences.json")
+    datasources = pick(datasources, scene.datasources, "datasources.json")
+    seed = seed if seed is not None else (scene.seed if scene.seed is not None else 0)
+
+    start = _instant(start, "--start") if start is not None else scene.start
+    until = _instant(until, "--until") if until is not None else scene.until
+    built_in = profiles is None
+    if built_in:
+        profiles = simulated_profiles(population or 1000, seed)
+    elif not isinstance(profiles, list):
+        profiles = load_profiles(profiles)
+    if events is None and built_in:
+        events = simulated_events(profiles, start if start is not None else DEFAULT_START, seed)
+    elif events is None:
+        events = []
+    elif not isinstance(events, list):
+        events = load_events(events)
+    audiences = audiences if isinstance(audiences, dict) or audiences is None else load_audiences(audiences)
+    datasources = (datasources if isinstance(datasources, dict) or datasources is None
+                   else load_datasources(datasources))
+
+    events = sorted(events, key=_event_time)  # stable: input order among equal times
+    if start is None:
+        candidates = [events[0].time] if events else []
+        candidates += [step.at for step in scene.lifecycle]
+        if not candidates:
+            if built_in:
+                start = DEFAULT_START
+            else:
+                raise SimulationError("the run has no start: give --start (or `start` in the "
+                                      "scenario), or events to begin with")
+        else:
+            start = min(candidates)
+    if until is not None and until < start:
+        raise SimulationError(f"--until ({format_instant(until)}) is before the start "
+                              f"({format_instant(start)})")
+
+    programs = workspace.programs.values()
+    schema = _profile_schema(programs)
+    event_schemas = _event_schemas(programs)
+    if schema is not None:
+        for profile in profiles:
+            _coerce(profile, schema)
+    if event_schemas:
+        for event in events:
+            fields = event_schemas.get(event.name)
+            if fields is not None:
+                _coerce(event.data, fields)
+
+    records: list[dict] | None = [] if keep_records else None
+    sinks = []
+    trace_file = None
+    if trace is not None:
+        if hasattr(trace, "write"):
+            sinks.append(TraceWriter(trace))
+        else:
+            try:
+                trace_file = open(trace, "w", encoding="utf-8")
+            except OSError as error:
+                raise SimulationError(f"{trace}: cannot write the trace ({error.strerror})") from None
+            sinks.append(TraceWriter(trace_file))
+    if records is not None:
+        sinks.append(records.append)
+    sink = sinks[0] if len(sinks) == 1 else (Tee(*sinks) if sinks else None)
+
+    try:
+        simulation = Simulation(
+            workspace.journeys, profiles, events, audiences=audiences,
+            audience_decls=[d for p in programs for d in p.audiences],
+            datasources=datasources, lifecycle=scene.lifecycle, behaviours=scene.behaviours,
+            seed=seed, start=start, until=until, trace=sink, progress=progress)
+        simulation.simulate()
+    except TimeError as error:
+        raise SimulationError(str(error)) from None
+    finally:
+        if trace_file is not None:
+            trace_file.close()
+    report = build_report(simulation, workspace, start, built_in)
+    return SimulationResult(report, records, diagnostics)
+
+
+def _event_time(event: Event) -> int:
+    return event.time
+
+
+def _instant(value, what: str) -> int:
+    if isinstance(value, int):
+        return value
+    try:
+        return parse_instant(value, what)
+    except TimeError as error:
+        raise SimulationError(str(error)) from None
+
+
+def _scenario(scenario) -> Scenario:
+    if scenario is None:
+        return Scenario(pathlib.Path("."))
+    if isinstance(scenario, Scenario):
+        return scenario
+    return load_scenario(scenario)
+
+
+def _profile_schema(programs) -> n.RecordType | None:
+    for program in programs:
+        for schema in program.profile_schemas:
+            return schema.fields
+    return None
+
+
+def _event_schemas(programs) -> dict[str, n.RecordType]:
+    return {schema.name.name: schema.fields for program in programs
+            for schema in program.event_schemas}
+
+
+def _coerce(record: dict, fields: n.RecordType) -> None:
+    """Turn ISO strings into dates and date-times where the schema says so."""
+    for field in fields.fields:
+        name = field.name.name
+        value = record.get(name)
+        kind = field.type
+        if isinstance(kind, n.RecordType) and isinstance(value, dict):
+            _coerce(value, kind)
+        elif isinstance(kind, n.TypeName) and isinstance(value, str):
+            try:
+                if kind.name == "date":
+                    record[name] = datetime.date.fromisoformat(value[:10])
+                elif kind.name == "datetime":
+                    moment = datetime.datetime.fromisoformat(value)
+                    if moment.tzinfo is not None:
+                        record[name] = moment.astimezone(datetime.timezone.utc)
+            except ValueError:
+                pass  # left as text: using it as a date is then a located runtime error
+
+
+def build_report(simulation: Simulation, workspace: Workspace, start: int, built_in: bool) -> dict:
+    journeys = []
+    for name, family in simulation.families.items():
+        versions = []
+        for number, version in family.versions.items():
+            source = workspace.sources.get(version.node.span.file)
+            statements = []
+            for index, (node_id, node) in enumerate(version.compiler.nodes):
+                line = source.line_text(node.span.line).strip() if source else ""
+                statements.append({"node": node_id, "statement": _statement_name(node),
+                                   "source": line, "reached": version.reached[index]})
+            statements.sort(key=lambda s: (s["node"].rsplit(":", 2)[0],
+                                           int(s["node"].rsplit(":", 2)[1]),
+                                           int(s["node"].rsplit(":", 2)[2])))
+            in_flight = sum(1 for instance in family.active.values() if instance.journey is version)
+            sends = [{"channel": key[2], "message": key[3], "sent": simulation.sent[key],
+                      "suppressed": simulation.suppressed[key]}
+                     for key in sorted(simulation.sent) if key[:2] == (name, number)]
+            versions.append({
+                "version": number,
+                "status": family.status[number],
+                "entries": version.entries,
+                "holdouts": version.holdouts,
+                "rejections": dict(sorted(version.rejections.items())),
+                "exits": dict(sorted(version.exits.items())),
+                "in_flight": in_flight,
+                "errors": version.errors,
+                "statements": statements,
+                "sends": sends,
+            })
+        journeys.append({"journey": name, "versions": versions})
+    return {
+        "start": format_instant(start),
+        "end": format_instant(simulation.now if simulation.now is not None else start),
+        "seed": simulation.seed,
+        "profiles": simulation.profile_count,
+        "population": "built-in" if built_in else "given",
+        "events": simulation.event_count,
+        "behaviour_events": dict(sorted(simulation.emitted.items())),
+        "unknown_profile_events": simulation.unknown_profile_events,
+        "unknown_profiles": simulation.unknown_profiles,
+        "journeys": journeys,
+    }
+
+
+_STATEMENT_NAMES = {n.Send: "send", n.CallAction: "call", n.If: "if", n.Split: "split",
+                    n.Wait: "wait", n.WaitUntil: "wait until", n.WaitForEvent: "wait for event",
+                    n.Fork: "fork", n.Join: "join", n.Let: "let", n.SetProfile: "set",
+                    n.Exit: "exit"}
+
+
+def _statement_name(node) -> str:
+    return _STATEMENT_NAMES.get(type(node), type(node).__name__.lower())
