@@ -11,6 +11,21 @@ from .checker import check_workspace
 from .diagnostics import render_all, summary, to_json
 from .workspace import WorkspaceError, load
 
+_FILE = click.Path(exists=True, dir_okay=False)
+
+
+class _Instant(click.ParamType):
+    """A date-time option, checked before anything runs (a bad one is a usage error)."""
+
+    name = "datetime"
+
+    def convert(self, value, param, ctx):
+        from .runtime.timeutil import TimeError, parse_instant
+        try:
+            return parse_instant(value)
+        except TimeError as error:
+            self.fail(str(error), param, ctx)
+
 FORMATS = click.Choice(["text", "json"])
 
 
@@ -57,3 +72,89 @@ def check(paths: tuple[str, ...], output: str) -> None:
             sys.stdout.flush()
         click.echo(summary(diagnostics, len(workspace.sources) or 1), err=True)
     sys.exit(1 if any(d.is_error for d in diagnostics) else 0)
+
+
+@main.command()
+@click.argument("path", metavar="PATH")
+@click.option("--profiles", type=_FILE, help="profiles: JSON Lines, JSON or CSV (id required)")
+@click.option("--events", type=_FILE, help="events: JSON Lines of {time, profile, event, data}")
+@click.option("--audiences", type=_FILE, help='audiences as data: {"name": ["id", ...]}')
+@click.option("--datasources", type=_FILE, help="data-source fixtures for fetch (JSON)")
+@click.option("--scenario", type=_FILE, help="a scenario file (TOML): inputs, lifecycle, behaviours")
+@click.option("--start", type=_Instant(), metavar="DATETIME", help="when the run starts, e.g. 2026-03-01T00:00:00Z")
+@click.option("--until", type=_Instant(), metavar="DATETIME", help="when the run stops (default: when nothing is left)")
+@click.option("--seed", type=int, help="seed of every random draw (default 0)")
+@click.option("--population", type=click.IntRange(1), metavar="N",
+              help="size of the built-in population, when no profiles are given (default 1000)")
+@click.option("--trace", "trace_path", type=click.Path(dir_okay=False, writable=True),
+              help="write every record of the run to this file, as JSON Lines")
+@click.option("--format", "output", type=FORMATS, default="text", show_default=True,
+              help="text for people, json for tools")
+def run(path, profiles, events, audiences, datasources, scenario, start, until, seed,
+        population, trace_path, output) -> None:
+    """Simulate the journeys under PATH on a virtual clock and report what happened.
+
+    Without --profiles, PATH's profiles.jsonl is used, else a built-in simulated population.
+
+    \b
+    Examples:
+      journey run examples/welcome.journey
+      journey run examples/cart --scenario examples/cart/scenario.toml --trace trace.jsonl
+      journey run examples/welcome.journey --seed 7 --format json
+    """
+    from rich.console import Console
+
+    from .inputs import InputError
+    from .report import render, to_json as report_json
+    from .simulate import SimulationError, simulate
+
+    workspace = _load([path])
+    error_console = Console(stderr=True)
+    progress = _progress_bar(error_console)
+    try:
+        with progress as advance:
+            result = simulate(workspace, profiles=profiles, events=events, audiences=audiences,
+                              datasources=datasources, scenario=scenario, start=start,
+                              until=until, seed=seed, trace=trace_path, population=population,
+                              progress=advance)
+    except SimulationError as error:
+        if error.diagnostics:
+            click.echo(render_all(error.diagnostics, workspace.sources) + "\n")
+            sys.stdout.flush()
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    except InputError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    warnings = [d for d in result.diagnostics if not d.is_error]
+    if warnings and output == "text":
+        click.echo(render_all(warnings, workspace.sources) + "\n", err=True)
+    if output == "json":
+        click.echo(report_json(result.report))
+    else:
+        render(result.report, Console(highlight=False))
+
+
+class _progress_bar:
+    """A progress bar on stderr while events are replayed, only when stderr is a terminal."""
+
+    def __init__(self, console):
+        self.console = console
+        self.progress = None
+
+    def __enter__(self):
+        if not self.console.is_terminal:
+            return None
+        from rich.progress import Progress
+        self.progress = Progress(console=self.console, transient=True)
+        self.progress.start()
+        task = self.progress.add_task("simulating", total=None)
+
+        def advance(done, total):
+            self.progress.update(task, completed=done, total=total)
+        return advance
+
+    def __exit__(self, *exc):
+        if self.progress is not None:
+            self.progress.stop()
+        return False

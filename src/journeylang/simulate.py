@@ -228,7 +228,7 @@ def build_report(simulation: Simulation, workspace: Workspace, start: int, built
             source = workspace.sources.get(version.node.span.file)
             statements = []
             for index, (node_id, node) in enumerate(version.compiler.nodes):
-                line = source.line_text(node.span.line).strip() if source else ""
+                line = _statement_text(source, node) if source else ""
                 statements.append({"node": node_id, "statement": _statement_name(node),
                                    "source": line, "reached": version.reached[index]})
             statements.sort(key=lambda s: (s["node"].rsplit(":", 2)[0],
@@ -263,6 +263,12 @@ def build_report(simulation: Simulation, workspace: Workspace, start: int, built
         "unknown_profiles": simulation.unknown_profiles,
         "journeys": journeys,
     }
+
+
+def _statement_text(source, node) -> str:
+    """The statement as written, on one line, shortened when long."""
+    text = " ".join(source.text[node.span.start:node.span.end].split())
+    return text if len(text) <= 72 else text[:71] + "…"
 
 
 _STATEMENT_NAMES = {n.Send: "send", n.CallAction: "call", n.If: "if", n.Split: "split",

@@ -1,0 +1,79 @@
+"""The run report: rich tables for people, one JSON document for tools."""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+
+def to_json(report: dict) -> str:
+    return json.dumps(report, indent=2, ensure_ascii=False)
+
+
+def _counts(counts: dict) -> str:
+    return ", ".join(f"{reason} {count}" for reason, count in counts.items()) or "—"
+
+
+def render(report: dict, console: Console) -> None:
+    """Print the report: a summary, then per journey version its funnel, statements and sends."""
+    population = "built-in simulated profiles" if report["population"] == "built-in" else "profiles"
+    console.print(Text.assemble(
+        ("Simulated ", "bold"), (f"{report['start']} → {report['end']}", "bold cyan"),
+        f"  ·  {report['profiles']} {population}  ·  {report['events']} events  ·  seed {report['seed']}"))
+    if report["unknown_profile_events"]:
+        shown = ", ".join(report["unknown_profiles"])
+        console.print(Text(f"warning: {report['unknown_profile_events']} events name profiles that are "
+                           f"not in the profiles (e.g. {shown}); they were skipped", style="yellow"))
+    if report["behaviour_events"]:
+        console.print("Behaviours emitted: " + _counts(report["behaviour_events"]))
+    for journey in report["journeys"]:
+        for version in journey["versions"]:
+            _render_version(journey["journey"], version, console)
+
+
+def _render_version(name: str, version: dict, console: Console) -> None:
+    console.print()
+    console.rule(Text.assemble((f"{name}", "bold"), f"  version {version['version']}  ",
+                               (f"({version['status']})", "dim")))
+    funnel = Table.grid(padding=(0, 2))
+    funnel.add_column(style="bold")
+    funnel.add_column()
+    funnel.add_row("entries", str(version["entries"]))
+    if version["holdouts"]:
+        funnel.add_row("held out", str(version["holdouts"]))
+    funnel.add_row("rejected", _counts(version["rejections"]))
+    funnel.add_row("exited", _counts(version["exits"]))
+    if version["in_flight"]:
+        funnel.add_row("still in the journey", str(version["in_flight"]))
+    if version["errors"]:
+        funnel.add_row(Text("errors", style="bold red"), Text(str(version["errors"]), style="red"))
+    console.print(funnel)
+
+    statements = Table(title="Profiles reaching each statement", title_justify="left",
+                       show_edge=False, header_style="bold")
+    statements.add_column("line", justify="right", style="dim")
+    statements.add_column("reached", justify="right")
+    statements.add_column("statement")
+    for statement in version["statements"]:
+        line = statement["node"].rsplit(":", 2)[1]
+        reached = statement["reached"]
+        style = "bold red" if reached == 0 else ""
+        label = Text(statement["source"], style="red" if reached == 0 else "")
+        if reached == 0:
+            label.append("   ← never reached", style="bold red")
+        statements.add_row(line, Text(str(reached), style=style), label)
+    console.print(statements)
+
+    if version["sends"]:
+        sends = Table(title="Messages", title_justify="left", show_edge=False, header_style="bold")
+        sends.add_column("channel")
+        sends.add_column("message")
+        sends.add_column("sent", justify="right")
+        sends.add_column("suppressed (no consent)", justify="right")
+        for send in version["sends"]:
+            sends.add_row(send["channel"], send["message"], str(send["sent"]),
+                          str(send["suppressed"]) if send["suppressed"] else "")
+        console.print(sends)
