@@ -25,8 +25,9 @@ def render(report: dict, console: Console) -> None:
         f"  ·  {report['profiles']} {population}  ·  {report['events']} events  ·  seed {report['seed']}"))
     if report["unknown_profile_events"]:
         shown = ", ".join(report["unknown_profiles"])
-        console.print(Text(f"warning: {report['unknown_profile_events']} events name profiles that are "
-                           f"not in the profiles (e.g. {shown}); they were skipped", style="yellow"))
+        console.print(Text(f"warning: {report['unknown_profile_events']} events or audience members "
+                           f"name profiles that are not in the profiles (e.g. {shown}); they were "
+                           "skipped", style="yellow"))
     if report["behaviour_events"]:
         console.print("Behaviours emitted: " + _counts(report["behaviour_events"]))
     for journey in report["journeys"]:

@@ -15,7 +15,7 @@ from .diagnostics import Diagnostic
 from .inputs import (Event, InputError, Scenario, load_audiences, load_datasources, load_events,
                      load_profiles, load_scenario)
 from .runtime.population import simulated_events, simulated_profiles
-from .runtime.simulation import Simulation
+from .runtime.simulation import Simulation, scheduled_reads
 from .runtime.timeutil import TimeError, format_instant, parse_instant
 from .runtime.trace import Tee, TraceWriter
 from .workspace import Workspace, load
@@ -111,6 +111,7 @@ def simulate(paths, *, profiles=None, events=None, audiences=None, datasources=N
     if start is None:
         candidates = [events[0].time] if events else []
         candidates += [step.at for step in scene.lifecycle]
+        candidates += scheduled_reads(workspace.journeys)
         if not candidates:
             if built_in:
                 start = DEFAULT_START

@@ -357,10 +357,7 @@ class Simulation:
     def _deliver(self, event: Event) -> None:
         profile = self.profiles.get(event.profile)
         if profile is None:
-            self.unknown_profile_events += 1
-            if len(self.unknown_profiles) < 5 and event.profile not in self.unknown_profiles:
-                self.unknown_profiles.append(event.profile)
-            return
+            return self._unknown_profile(event.profile)
         data = event.data
         instances = self.by_profile.get(event.profile)
         if instances:
@@ -369,6 +366,12 @@ class Simulation:
                     self._offer(instance, event.name, data)
         for family in self.on_event.get(event.name, ()):
             self._event_entry(family, event.profile, profile, data)
+
+    def _unknown_profile(self, profile_id) -> None:
+        """Events and audience members for profiles not in the data are skipped, and counted."""
+        self.unknown_profile_events += 1
+        if len(self.unknown_profiles) < 5 and profile_id not in self.unknown_profiles:
+            self.unknown_profiles.append(profile_id)
 
     def _offer(self, instance, name, data) -> None:
         """An event reaches an instance: exit criteria first, then its waiting paths."""
@@ -482,7 +485,13 @@ class Simulation:
 
     def audience_members(self, name) -> list[str]:
         if name in self.audiences:
-            return [pid for pid in self.audiences[name] if pid in self.profiles]
+            members = []
+            for profile_id in self.audiences[name]:
+                if profile_id in self.profiles:
+                    members.append(profile_id)
+                else:
+                    self._unknown_profile(profile_id)
+            return members
         predicate = self.audience_predicates.get(name)
         if predicate is None:
             return []
@@ -529,6 +538,22 @@ class Simulation:
                             key=lambda i: i.number)
             for instance in doomed:
                 self.finish(instance, "stopped", version.node_id)
+
+
+def scheduled_reads(journeys) -> list[int]:
+    """The instants written in audience schedules (`at`, `starting`), to find a run's start."""
+    instants = []
+    for journey in journeys:
+        entry = journey.entry
+        if isinstance(entry, n.AudienceEntry):
+            for expression in (entry.at, entry.starting):
+                if isinstance(expression, n.Literal) and isinstance(expression.value, datetime.datetime):
+                    value = expression.value
+                    if value.tzinfo is None:
+                        timezone = journey.property(n.Timezone)
+                        value = value.replace(tzinfo=zone(timezone.name) if timezone else datetime.timezone.utc)
+                    instants.append(to_instant(value))
+    return instants
 
 
 class _Probe:
