@@ -39,11 +39,12 @@ class Path:
 class _JoinState:
     """A fork's join: which named branches are still out, and the path that continues."""
 
-    __slots__ = ("remaining", "chosen")
+    __slots__ = ("remaining", "chosen", "launching")
 
     def __init__(self, remaining: int):
         self.remaining = remaining
         self.chosen = None
+        self.launching = True  # every branch starts before what follows the join runs
 
 
 class Compiler:
@@ -348,11 +349,13 @@ def _fork(c: Compiler, node: n.Fork, join: n.Join | None, k):
             if when is not None and when(path) is not True:
                 if is_joined:
                     state.remaining -= 1
-                    if state.remaining == 0:
-                        resolve(state, instance)
                 continue
             instance.live += 1
             body(path.branch((state, resolve, path.join) if is_joined else path.join))
+        if state is not None:
+            state.launching = False
+            if state.remaining == 0 and not instance.ended:
+                resolve(state, instance)
         return sim.end_path(path)
 
     return fork
@@ -376,7 +379,7 @@ class _Arrival:
             state.chosen = path
         state.remaining -= 1
         self.sim.end_path(path)
-        if state.remaining == 0 and not instance.ended:
+        if state.remaining == 0 and not state.launching and not instance.ended:
             return resolve(state, instance)
         return None
 

@@ -267,7 +267,7 @@ class Simulation:
         waiter.done = True
         instance.waiters.remove(waiter)
         if self.trace is not None:
-            self.record("resume", instance, waiter.node_id, timeout=True)
+            self.record("resume", instance, waiter.node_id)
         self.run(waiter.on_timeout, waiter.path)
 
     def _schedule_timeout(self, instance) -> None:

@@ -1,0 +1,41 @@
+"""Simulation cases under tests/cases/run/<case>/: journeys, inputs and the expected trace.
+
+Each case folder holds its `.journey` files, `profiles.jsonl`, `events.jsonl`, optionally
+`scenario.toml`, `audiences.json`, `datasources.json`, and `expected.jsonl`: the trace the
+run must write, byte for byte. Regenerate with `JOURNEY_UPDATE_GOLDEN=1 pytest
+tests/runtime/test_run_cases.py`, and read every changed trace before committing it.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from journeylang.simulate import simulate
+
+from ..conftest import CASES, assert_golden
+
+RUN_CASES = sorted(path for path in (CASES / "run").iterdir() if path.is_dir())
+
+
+def run_case(case, monkeypatch) -> str:
+    monkeypatch.chdir(case)
+    trace = io.StringIO()
+    scenario = "scenario.toml" if (case / "scenario.toml").exists() else None
+    simulate(".", scenario=scenario, trace=trace)
+    return trace.getvalue()
+
+
+def test_there_are_enough_cases():
+    assert len(RUN_CASES) >= 40
+
+
+@pytest.mark.parametrize("case", RUN_CASES, ids=[case.name for case in RUN_CASES])
+def test_run_case(case, monkeypatch):
+    assert_golden(case / "expected.jsonl", run_case(case, monkeypatch))
+
+
+def test_same_inputs_and_seed_give_identical_bytes(monkeypatch):
+    case = CASES / "run" / "behaviours-seeded"
+    assert run_case(case, monkeypatch) == run_case(case, monkeypatch)
