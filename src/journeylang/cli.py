@@ -108,6 +108,8 @@ def run(path, profiles, events, audiences, datasources, scenario, start, until, 
     from .report import render, to_json as report_json
     from .simulate import SimulationError, simulate
 
+    if start is not None and until is not None and until < start:
+        raise click.BadParameter("it is before --start", param_hint="--until")
     workspace = _load([path])
     error_console = Console(stderr=True)
     progress = _progress_bar(error_console)

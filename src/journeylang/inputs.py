@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import pathlib
+import re
 import tomllib
 
 import attrs
@@ -121,7 +122,13 @@ def load_profiles(path) -> list[dict]:
             data = data["profiles"]
         if not isinstance(data, list):
             raise InputError(path, None, 'expected a list of profiles (or {"profiles": [...]})')
-        return [_profile(path, None, record, seen) for record in data]
+        profiles = []
+        for index, record in enumerate(data, start=1):
+            try:
+                profiles.append(_profile(path, None, record, seen))
+            except InputError as error:
+                raise InputError(path, None, f"profile {index}: {error.message}") from None
+        return profiles
     return [_profile(path, line, record, seen) for line, record in _json_lines(path)]
 
 
@@ -185,6 +192,7 @@ class LifecycleStep:
     action: str  # publish | close | stop
     journey: str
     version: int | None
+    line: int | None = attrs.field(default=None, eq=False)
 
 
 @attrs.frozen
@@ -219,58 +227,87 @@ _SCENARIO_KEYS = {"start", "until", "seed", "profiles", "events", "audiences", "
                   "lifecycle", "behaviour", "behaviours"}
 
 
+class _TomlLines:
+    """Where things are in a TOML text, so that errors in valid TOML still name a line."""
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+
+    def key(self, key: str) -> int | None:
+        pattern = re.compile(rf"\s*{re.escape(key)}\s*=")
+        return next((number for number, line in enumerate(self.lines, start=1)
+                     if pattern.match(line)), None)
+
+    def table(self, name: str, index: int) -> int | None:
+        """The line of the index-th (from 1) `[[name]]` header."""
+        pattern = re.compile(rf"\s*\[\[\s*{re.escape(name)}\s*\]\]")
+        headers = [number for number, line in enumerate(self.lines, start=1) if pattern.match(line)]
+        return headers[index - 1] if index <= len(headers) else None
+
+
 def load_scenario(path) -> Scenario:
     path = pathlib.Path(path)
+    text = _read(path)
     try:
-        data = tomllib.loads(_read(path))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise InputError(path, None, f"not valid TOML ({error})") from None
+        message = str(error)
+        place = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+        if place is None:
+            raise InputError(path, None, f"not valid TOML ({message})") from None
+        raise InputError(path, int(place[1]), f"not valid TOML ({message[:place.start()]} "
+                         f"at column {place[2]})") from None
+    where_is = _TomlLines(text)
     unknown = sorted(set(data) - _SCENARIO_KEYS)
     if unknown:
-        raise InputError(path, None, f"unknown key `{unknown[0]}` (known: {', '.join(sorted(_SCENARIO_KEYS))})")
+        raise InputError(path, where_is.key(unknown[0]), f"unknown key `{unknown[0]}` "
+                         f"(known: {', '.join(sorted(_SCENARIO_KEYS))})")
 
-    def instant(key, value):
+    def instant(key, value, line):
         try:
             return parse_instant(value, f"`{key}`")
         except TimeError as error:
-            raise InputError(path, None, str(error)) from None
+            raise InputError(path, line, str(error)) from None
 
     def file(key):
         value = data.get(key)
         if value is None:
             return None
         if not isinstance(value, str):
-            raise InputError(path, None, f"`{key}` must be a file name (a string)")
+            raise InputError(path, where_is.key(key), f"`{key}` must be a file name (a string)")
         return path.parent / value
 
     seed = data.get("seed")
     if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
-        raise InputError(path, None, "`seed` must be a whole number")
+        raise InputError(path, where_is.key("seed"), "`seed` must be a whole number")
     lifecycle = []
-    for index, step in enumerate(data.get("lifecycle", []), start=1):
-        where = f"[[lifecycle]] {index}"
+    for index, step in enumerate(_tables(path, data, "lifecycle"), start=1):
+        line = where_is.table("lifecycle", index)
         if not isinstance(step, dict):
-            raise InputError(path, None, f"{where} must be a table")
+            raise InputError(path, line, "[[lifecycle]] must be a table")
         actions = [key for key in ("publish", "close", "stop") if key in step]
         if len(actions) != 1:
-            raise InputError(path, None, f"{where} needs exactly one of publish, close or stop")
+            raise InputError(path, line, "[[lifecycle]] needs exactly one of publish, close or stop")
         extra = sorted(set(step) - {"at", "version", *actions})
         if extra:
-            raise InputError(path, None, f"{where}: unknown key `{extra[0]}`")
+            raise InputError(path, line, f"[[lifecycle]]: unknown key `{extra[0]}` "
+                             "(known: at, publish, close, stop, version)")
         if "at" not in step:
-            raise InputError(path, None, f"{where} needs `at`")
+            raise InputError(path, line, "[[lifecycle]] needs `at`, the instant of the step")
         version = step.get("version")
-        if version is not None and (not isinstance(version, int) or version < 1):
-            raise InputError(path, None, f"{where}: `version` must be a whole number from 1")
-        lifecycle.append(LifecycleStep(instant(f"{where} at", step["at"]), actions[0],
-                                       str(step[actions[0]]), version))
+        if version is not None and (not isinstance(version, int) or isinstance(version, bool)
+                                    or version < 1):
+            raise InputError(path, line, "[[lifecycle]]: `version` must be a whole number from 1")
+        lifecycle.append(LifecycleStep(instant("at", step["at"], line), actions[0],
+                                       str(step[actions[0]]), version, line))
     behaviours = []
-    for index, item in enumerate(data.get("behaviour", []) + data.get("behaviours", []), start=1):
-        behaviours.append(_behaviour(path, f"[[behaviour]] {index}", item))
+    for key in ("behaviour", "behaviours"):
+        for index, item in enumerate(_tables(path, data, key), start=1):
+            behaviours.append(_behaviour(path, where_is.table(key, index), item))
     return Scenario(
         path,
-        start=instant("start", data["start"]) if "start" in data else None,
-        until=instant("until", data["until"]) if "until" in data else None,
+        start=instant("start", data["start"], where_is.key("start")) if "start" in data else None,
+        until=instant("until", data["until"], where_is.key("until")) if "until" in data else None,
         seed=seed,
         profiles=file("profiles"), events=file("events"), audiences=file("audiences"),
         datasources=file("datasources"),
@@ -279,38 +316,47 @@ def load_scenario(path) -> Scenario:
     )
 
 
+def _tables(path, data, key) -> list:
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        raise InputError(path, None, f"`{key}` must be written as [[{key}]] tables")
+    return value
+
+
 _CHANNELS = ("email", "sms", "push", "inapp", "whatsapp")
 
 
-def _behaviour(path, where: str, item) -> Behaviour:
+def _behaviour(path, line: int | None, item) -> Behaviour:
+    where = "[[behaviour]]"
     if not isinstance(item, dict):
-        raise InputError(path, None, f"{where} must be a table")
+        raise InputError(path, line, f"{where} must be a table")
     if "call" in item:
         extra = sorted(set(item) - {"call", "fail"})
         if extra:
-            raise InputError(path, None, f"{where}: unknown key `{extra[0]}`")
-        return Behaviour("call", _probability(path, where, item.get("fail"), "fail"),
+            raise InputError(path, line, f"{where}: unknown key `{extra[0]}` (known: call, fail)")
+        return Behaviour("call", _probability(path, line, item.get("fail"), "fail"),
                          action=str(item["call"]))
     extra = sorted(set(item) - {"after", "emit", "probability", "delay"})
     if extra:
-        raise InputError(path, None, f"{where}: unknown key `{extra[0]}`")
+        raise InputError(path, line, f"{where}: unknown key `{extra[0]}` "
+                         "(known: after, emit, probability, delay)")
     for key in ("after", "emit"):
         if not isinstance(item.get(key), str):
-            raise InputError(path, None, f"{where} needs `{key}` (a string) or `call`")
+            raise InputError(path, line, f"{where} needs `{key}` (a string) or `call`")
     words = item["after"].split()
     if len(words) not in (2, 3) or words[0] != "send" or words[1] not in _CHANNELS:
-        raise InputError(path, None, f'{where}: `after` must be like "send email" or '
+        raise InputError(path, line, f'{where}: `after` must be like "send email" or '
                          f'"send email welcome", not "{item["after"]}"')
     try:
-        delay = parse_delay(item.get("delay", "0s"), f"{where} delay")
+        delay = parse_delay(item.get("delay", "0s"), "`delay`")
     except TimeError as error:
-        raise InputError(path, None, str(error)) from None
-    return Behaviour("send", _probability(path, where, item.get("probability", 1.0), "probability"),
+        raise InputError(path, line, str(error)) from None
+    return Behaviour("send", _probability(path, line, item.get("probability", 1.0), "probability"),
                      channel=words[1], message=words[2] if len(words) == 3 else None,
                      emit=item["emit"], delay=delay)
 
 
-def _probability(path, where, value, key) -> float:
+def _probability(path, line, value, key) -> float:
     if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 1:
-        raise InputError(path, None, f"{where}: `{key}` must be a number from 0 to 1")
+        raise InputError(path, line, f"[[behaviour]]: `{key}` must be a number from 0 to 1")
     return float(value)

@@ -13,20 +13,25 @@ def to_json(report: dict) -> str:
     return json.dumps(report, indent=2, ensure_ascii=False)
 
 
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
+
+
 def _counts(counts: dict) -> str:
     return ", ".join(f"{reason} {count}" for reason, count in counts.items()) or "—"
 
 
 def render(report: dict, console: Console) -> None:
     """Print the report: a summary, then per journey version its funnel, statements and sends."""
-    population = "built-in simulated profiles" if report["population"] == "built-in" else "profiles"
+    population = "built-in simulated profile" if report["population"] == "built-in" else "profile"
     console.print(Text.assemble(
         ("Simulated ", "bold"), (f"{report['start']} → {report['end']}", "bold cyan"),
-        f"  ·  {report['profiles']} {population}  ·  {report['events']} events  ·  seed {report['seed']}"))
+        f"  ·  {plural(report['profiles'], population)}  ·  {plural(report['events'], 'event')}"
+        f"  ·  seed {report['seed']}"))
     if report["unknown_profile_events"]:
         shown = ", ".join(report["unknown_profiles"])
-        console.print(Text(f"warning: {report['unknown_profile_events']} events or audience members "
-                           f"name profiles that are not in the profiles (e.g. {shown}); they were "
+        console.print(Text(f"warning: {plural(report['unknown_profile_events'], 'event or audience member', 'events or audience members')} "
+                           f"named profiles that are not among the profiles (e.g. {shown}): "
                            "skipped", style="yellow"))
     if report["behaviour_events"]:
         console.print("Behaviours emitted: " + _counts(report["behaviour_events"]))
@@ -55,16 +60,17 @@ def _render_version(name: str, version: dict, console: Console) -> None:
 
     statements = Table(title="Profiles reaching each statement", title_justify="left",
                        show_edge=False, header_style="bold")
-    statements.add_column("line", justify="right", style="dim")
-    statements.add_column("reached", justify="right")
-    statements.add_column("statement")
+    statements.add_column("line", justify="right", style="dim", no_wrap=True, min_width=4)
+    statements.add_column("reached", justify="right", no_wrap=True, min_width=7)
+    statements.add_column("statement", no_wrap=True, overflow="ellipsis")
     for statement in version["statements"]:
         line = statement["node"].rsplit(":", 2)[1]
         reached = statement["reached"]
         style = "bold red" if reached == 0 else ""
-        label = Text(statement["source"], style="red" if reached == 0 else "")
+        label = Text(statement["source"], overflow="ellipsis", no_wrap=True)
         if reached == 0:
-            label.append("   ← never reached", style="bold red")
+            label = Text.assemble(("never reached: ", "bold red"), (statement["source"], "red"),
+                                  overflow="ellipsis", no_wrap=True)
         statements.add_row(line, Text(str(reached), style=style), label)
     console.print(statements)
 

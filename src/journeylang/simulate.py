@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import difflib
 import os
 import pathlib
 from typing import Callable, Iterable
@@ -74,6 +75,7 @@ def simulate(paths, *, profiles=None, events=None, audiences=None, datasources=N
         raise SimulationError(f"{len(errors)} error(s) in the program: nothing was simulated",
                               diagnostics, workspace)
     scene = _scenario(scenario)
+    _check_lifecycle(scene, workspace)
     root = workspace.root
 
     def pick(given, from_scenario, default_name):
@@ -264,6 +266,23 @@ def build_report(simulation: Simulation, workspace: Workspace, start: int, built
         "unknown_profiles": simulation.unknown_profiles,
         "journeys": journeys,
     }
+
+
+def _check_lifecycle(scene, workspace) -> None:
+    """Every lifecycle step names a journey, and a version, that the workspace has."""
+    versions: dict[str, set[int]] = {}
+    for journey in workspace.journeys:
+        versions.setdefault(journey.name, set()).add(journey.version)
+    for index, step in enumerate(scene.lifecycle, start=1):
+        if step.journey not in versions:
+            close = difflib.get_close_matches(step.journey, list(versions), n=1)
+            hint = f' (did you mean "{close[0]}"?)' if close else ""
+            raise InputError(scene.path, step.line, f'{step.action} "{step.journey}": there is no '
+                             f"journey of that name in the workspace{hint}")
+        if step.version is not None and step.version not in versions[step.journey]:
+            known = ", ".join(str(v) for v in sorted(versions[step.journey]))
+            raise InputError(scene.path, step.line, f'{step.action} "{step.journey}" version '
+                             f"{step.version}: the workspace has version(s) {known}")
 
 
 def _statement_text(source, node) -> str:
