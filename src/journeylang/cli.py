@@ -37,7 +37,7 @@ def main() -> None:
     \b
     Examples:
       journey check examples/
-      journey run examples/welcome.journey
+      journey run examples/welcome
     """
 
 
@@ -98,9 +98,9 @@ def run(path, profiles, events, audiences, datasources, scenario, start, until, 
 
     \b
     Examples:
-      journey run examples/welcome.journey
+      journey run examples/welcome
       journey run examples/cart --scenario examples/cart/scenario.toml --trace trace.jsonl
-      journey run examples/welcome.journey --seed 7 --format json
+      journey run examples/welcome --seed 7 --format json
     """
     from rich.console import Console
 

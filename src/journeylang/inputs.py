@@ -14,6 +14,11 @@ import attrs
 from .runtime.timeutil import TimeError, parse_delay, parse_instant
 
 
+#: The files `journey run` reads from a workspace when no option names them.
+PROFILES_FILE, EVENTS_FILE = "profiles.jsonl", "events.jsonl"
+AUDIENCES_FILE, DATASOURCES_FILE = "audiences.json", "datasources.json"
+
+
 class InputError(Exception):
     """A problem in an input file: `file:line: message` (line omitted when unknown)."""
 

@@ -13,7 +13,8 @@ import attrs
 from . import nodes as n
 from .checker import check_workspace
 from .diagnostics import Diagnostic
-from .inputs import (Event, InputError, Scenario, load_audiences, load_datasources, load_events,
+from .inputs import (AUDIENCES_FILE, DATASOURCES_FILE, EVENTS_FILE, PROFILES_FILE, Event,
+                     InputError, Scenario, load_audiences, load_datasources, load_events,
                      load_profiles, load_scenario)
 from .runtime.population import simulated_events, simulated_profiles
 from .runtime.simulation import Simulation, scheduled_reads
@@ -69,13 +70,7 @@ def simulate(paths, *, profiles=None, events=None, audiences=None, datasources=N
     """
     workspace = paths if isinstance(paths, Workspace) else load(
         [paths] if isinstance(paths, (str, os.PathLike)) else paths)
-    diagnostics = check_workspace(workspace)
-    errors = [d for d in diagnostics if d.is_error]
-    if errors:
-        raise SimulationError(f"{len(errors)} error(s) in the program: nothing was simulated",
-                              diagnostics, workspace)
     scene = _scenario(scenario)
-    _check_lifecycle(scene, workspace)
     root = workspace.root
 
     def pick(given, from_scenario, default_name):
@@ -86,10 +81,18 @@ def simulate(paths, *, profiles=None, events=None, audiences=None, datasources=N
         candidate = root / default_name
         return candidate if candidate.is_file() else None
 
-    profiles = pick(profiles, scene.profiles, "profiles.jsonl")
-    events = pick(events, scene.events, "events.jsonl")
-    audiences = pick(audiences, scene.audiences, "audiences.json")
-    datasources = pick(datasources, scene.datasources, "datasources.json")
+    profiles = pick(profiles, scene.profiles, PROFILES_FILE)
+    events = pick(events, scene.events, EVENTS_FILE)
+    audiences = pick(audiences, scene.audiences, AUDIENCES_FILE)
+    if audiences is not None and not isinstance(audiences, dict):
+        audiences = load_audiences(audiences)
+    datasources = pick(datasources, scene.datasources, DATASOURCES_FILE)
+    diagnostics = check_workspace(workspace, audiences=audiences or {})
+    errors = [d for d in diagnostics if d.is_error]
+    if errors:
+        raise SimulationError(f"{len(errors)} error(s) in the program: nothing was simulated",
+                              diagnostics, workspace)
+    _check_lifecycle(scene, workspace)
     seed = seed if seed is not None else (scene.seed if scene.seed is not None else 0)
 
     start = _instant(start, "--start") if start is not None else scene.start
@@ -105,7 +108,6 @@ def simulate(paths, *, profiles=None, events=None, audiences=None, datasources=N
         events = []
     elif not isinstance(events, list):
         events = load_events(events)
-    audiences = audiences if isinstance(audiences, dict) or audiences is None else load_audiences(audiences)
     datasources = (datasources if isinstance(datasources, dict) or datasources is None
                    else load_datasources(datasources))
 

@@ -93,6 +93,11 @@ class Source:
         end = self.text.find("\n", start)
         return self.text[start:] if end < 0 else self.text[start:end]
 
+    def line_span(self, line: int) -> Span:
+        """The span of a whole 1-based line, without its line break."""
+        start = self._line_starts[min(max(line, 1), len(self._line_starts)) - 1]
+        return self.span(start, start + len(self.line_text(line)))
+
     def end_of_content(self) -> int:
         """The offset just after the last character that is not white space."""
         return len(self.text.rstrip())

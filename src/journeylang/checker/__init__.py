@@ -2,11 +2,88 @@
 
 from __future__ import annotations
 
+import pathlib
+from typing import Mapping
+
 from ..diagnostics import Diagnostic
-from ..workspace import Workspace
+from ..inputs import AUDIENCES_FILE, InputError, load_audiences
+from ..lockfile import Lock, LockError, lock_path, read_lock
+from ..source import Source
+from ..workspace import Workspace, display_name
+from .context import Context
+from .rule import Rule
+from .rules import guardrails, names, structure, typing, versions
+
+#: Every rule, in code order. docs/diagnostics.md shows each with a failing example.
+RULES: tuple[Rule, ...] = (
+    names.unknown_audience, names.unknown_event, names.unknown_function,
+    names.wrong_argument_count, names.unknown_name, names.no_event_here, names.unknown_type,
+    names.unknown_time_zone, names.conflicting_declaration,
+    typing.unknown_attribute, typing.incompatible_operands, typing.condition_not_boolean,
+    typing.wait_until_needs_a_moment, typing.set_changes_type,
+    structure.missing_entry, structure.several_entries, structure.header_order,
+    structure.repeated_property, structure.duplicate_branch, structure.join_without_fork,
+    structure.join_unknown_branch, structure.primary_not_joined, structure.fork_without_join,
+    structure.split_percentages, structure.unreachable_after_exit,
+    structure.timeout_without_within,
+    guardrails.wait_too_long, guardrails.timeout_too_long, guardrails.reentry_period_too_long,
+    guardrails.waits_longer_than_timeout, guardrails.too_many_activities,
+    guardrails.holdout_too_large, guardrails.reentry_period_beyond_timeout,
+    guardrails.reentry_without_effect,
+    versions.version_numbering, versions.entry_changes_between_versions,
+    versions.reentry_changes_between_versions, versions.published_version_changed,
+    versions.published_version_missing, versions.one_draft_at_the_top,
+    versions.locked_journey_missing,
+)
 
 
-def check_workspace(workspace: Workspace) -> list[Diagnostic]:
-    """Every problem found in the workspace, sorted by file and position."""
+def check_workspace(workspace: Workspace, audiences: Mapping[str, list] | None = None,
+                    lock: Lock | None | bool = True) -> list[Diagnostic]:
+    """Every problem found in the workspace, sorted by file and position.
+
+    `audiences` are audiences given as data (name → profile ids). `lock` is the workspace's
+    lock file: True (the default) reads `journeys.lock` from the workspace root; a broken one
+    is reported (J701/J702) and its rules skipped.
+    """
     diagnostics = list(workspace.syntax_errors)
+    lock_source = None
+    if lock is True:
+        try:
+            lock = read_lock(workspace.root, display_name(lock_path(workspace.root)))
+        except LockError as error:
+            diagnostics.append(error.diagnostic)
+            lock, lock_source = None, error.source
+    if lock is not None:
+        lock_source = lock.source
+    if lock_source is not None:
+        # so that a lock file diagnostic is shown with its line, like a journey's
+        workspace.sources.setdefault(lock_source.name, lock_source)
+    if audiences is None:
+        audiences, problems = _audiences_beside(workspace)
+        diagnostics.extend(problems)
+    context = Context(workspace, audiences, lock or None)
+    for rule in RULES:
+        diagnostics.extend(rule.run(context))
     return sorted(diagnostics, key=Diagnostic.sort_key)
+
+
+
+def _audiences_beside(workspace: Workspace) -> tuple[dict, list[Diagnostic]]:
+    """Audiences given as data in `audiences.json` files, in the workspace root and beside its
+    journeys (the files `journey run` would read)."""
+    found: dict = {}
+    problems: list[Diagnostic] = []
+    directories = {workspace.root, *(pathlib.Path(name).parent for name in workspace.sources)}
+    for directory in sorted(directories):
+        path = directory / AUDIENCES_FILE
+        if not path.is_file():
+            continue
+        try:
+            found.update(load_audiences(path))
+        except InputError as error:
+            source = Source(display_name(path), path.read_text(encoding="utf-8", errors="replace"))
+            workspace.sources.setdefault(source.name, source)
+            where = source.span(0, 0) if error.line is None else source.line_span(error.line)
+            problems.append(Diagnostic("J002", error.message, where))
+    return found, problems
+

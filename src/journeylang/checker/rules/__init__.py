@@ -1,0 +1,1 @@
+"""The checker's rules, grouped by what they are about."""

@@ -1,0 +1,148 @@
+"""Guardrails: the limits a journey stays within (waits, timeout, re-entry period, size,
+holdout), and re-entry settings that cannot work."""
+
+from __future__ import annotations
+
+import datetime
+
+from ... import nodes as n
+from ...runtime.values import format_duration
+from ..context import Context
+from ..rule import rule, warning
+
+MAX_WAIT = datetime.timedelta(days=90)
+MAX_TIMEOUT = datetime.timedelta(days=91)
+MAX_REENTRY_PERIOD = datetime.timedelta(days=90)
+MAX_ACTIVITIES = 50
+
+
+def _days(duration: datetime.timedelta) -> str:
+    return format_duration(duration.total_seconds())
+
+
+def timeout_of(journey: n.Journey) -> datetime.timedelta:
+    timeout = journey.property(n.Timeout)
+    return timeout.duration if timeout else MAX_TIMEOUT
+
+
+@rule("J501")
+def wait_too_long(context: Context):
+    """A `wait` and a `wait for event … within` last at most 90d."""
+    for _, statement in context.statements():
+        duration = statement.duration if isinstance(statement, n.Wait) else (
+            statement.within if isinstance(statement, n.WaitForEvent) else None)
+        if duration is not None and duration > MAX_WAIT:
+            yield statement.span, (f"this wait lasts {_days(duration)}, more than the 90d a wait "
+                                   "may last: shorten it, or split the journey in two")
+
+
+@rule("J502")
+def timeout_too_long(context: Context):
+    """A journey's `timeout` is at most 91d."""
+    for journey in context.journeys:
+        timeout = journey.property(n.Timeout)
+        if timeout is not None and timeout.duration > MAX_TIMEOUT:
+            yield timeout.span, (f"timeout {_days(timeout.duration)} is longer than the 91d "
+                                 "maximum: use at most `timeout 91d`")
+
+
+@rule("J503")
+def reentry_period_too_long(context: Context):
+    """A `reentry after` period is at most 90d."""
+    for journey in context.journeys:
+        reentry = journey.property(n.Reentry)
+        if reentry is not None and reentry.period is not None and reentry.period > MAX_REENTRY_PERIOD:
+            yield reentry.span, (f"a re-entry period of {_days(reentry.period)} is longer than the "
+                                 "90d maximum: use at most `reentry after 90d` (or `reentry never`)")
+
+
+def longest_wait(statements: tuple) -> datetime.timedelta:
+    """The most waiting any path through these statements can do, counting fixed waits."""
+    total = datetime.timedelta()
+    for statement in statements:
+        total += _statement_wait(statement)
+    return total
+
+
+def _statement_wait(statement) -> datetime.timedelta:
+    if isinstance(statement, n.Wait):
+        return statement.duration
+    if isinstance(statement, n.WaitForEvent):
+        within = statement.within or datetime.timedelta()
+        inner = max(longest_wait(statement.body or ()), longest_wait(statement.on_timeout or ()))
+        return within + inner
+    if isinstance(statement, n.If):
+        blocks = [arm.body for arm in statement.arms] + [statement.orelse or ()]
+        return max(longest_wait(block) for block in blocks)
+    if isinstance(statement, n.Split):
+        return max(longest_wait(arm.body) for arm in statement.arms)
+    if isinstance(statement, n.Fork):
+        return max(longest_wait(branch.body) for branch in statement.branches)
+    if isinstance(statement, n.CallAction):
+        return longest_wait(statement.on_error or ())
+    return datetime.timedelta()
+
+
+@rule("J504")
+def waits_longer_than_timeout(context: Context):
+    """The longest path of waits fits within the journey's timeout (91d unless set)."""
+    for journey in context.journeys:
+        timeout = timeout_of(journey)
+        longest = longest_wait(journey.body)
+        if longest > timeout:
+            where = journey.property(n.Timeout)
+            yield (where or journey).span, (
+                f"the longest path waits {_days(longest)}, longer than the journey's timeout "
+                f"({_days(timeout)}): profiles would be timed out before the end; shorten the "
+                "waits" + ("" if timeout >= MAX_TIMEOUT else " or raise the timeout"))
+
+
+@rule("J505")
+def too_many_activities(context: Context):
+    """A journey has at most 50 activities (statements, counting nested ones)."""
+    counts: dict = {}
+    for journey, _ in context.statements():
+        counts[id(journey)] = counts.get(id(journey), 0) + 1
+    for journey in context.journeys:
+        count = counts.get(id(journey), 0)
+        if count > MAX_ACTIVITIES:
+            yield journey.span, (f'journey "{journey.name}" has {count} activities, more than '
+                                 f"{MAX_ACTIVITIES}: split it into smaller journeys")
+
+
+@rule("J506")
+def holdout_too_large(context: Context):
+    """A holdout is below 100% (otherwise nobody is in the journey)."""
+    for journey in context.journeys:
+        holdout = journey.property(n.Holdout)
+        if holdout is not None and holdout.percent >= 100:
+            yield holdout.span, (f"a holdout of {holdout.percent:g}% keeps every profile out: "
+                                 "use less than 100% (5% or 10% is usual)")
+
+
+@warning("J601")
+def reentry_period_beyond_timeout(context: Context):
+    """A `reentry after` period longer than the journey's timeout: the period, not the journey,
+    decides when a profile can come back (a warning)."""
+    for journey in context.journeys:
+        reentry = journey.property(n.Reentry)
+        timeout = timeout_of(journey)
+        if reentry is not None and reentry.period is not None and \
+                timeout < reentry.period <= MAX_REENTRY_PERIOD:
+            yield reentry.span, (f"the re-entry period ({_days(reentry.period)}) is longer than "
+                                 f"the journey's timeout ({_days(timeout)}): a profile waits "
+                                 f"{_days(reentry.period - timeout)} after a timed-out instance "
+                                 "before it may enter again; is that meant?")
+
+
+@warning("J602")
+def reentry_without_effect(context: Context):
+    """`reentry after` on a journey that starts from a one-off audience read has no effect: the
+    audience is read once (a warning)."""
+    for journey in context.journeys:
+        reentry = journey.property(n.Reentry)
+        entry = journey.entry
+        if reentry is not None and reentry.mode != "never" and isinstance(entry, n.AudienceEntry) \
+                and entry.every is None:
+            yield reentry.span, (f"`reentry {reentry.mode}` has no effect: the audience is read "
+                                 "once; add `every DURATION` to the read, or remove this line")

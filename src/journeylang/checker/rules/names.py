@@ -1,0 +1,193 @@
+"""Rules about names: audiences, events, functions, `let` names, `event`, types, time zones."""
+
+from __future__ import annotations
+
+import posixpath
+import zoneinfo
+
+from ... import nodes as n
+from ...runtime.builtins import FUNCTIONS
+from ..context import TYPE_NAMES, Context
+from ..rule import did_you_mean, rule, warning
+
+
+@rule("J201")
+def unknown_audience(context: Context):
+    """`read audience NAME` names an `audience` declaration or an audience given as data
+    (`--audiences FILE`, or the workspace's `audiences.json`)."""
+    for journey in context.journeys:
+        entry = journey.entry
+        if isinstance(entry, n.AudienceEntry) and entry.audience.name not in context.audience_names:
+            name = entry.audience.name
+            yield entry.audience.span, (
+                f"unknown audience `{name}`{did_you_mean(name, context.audience_names)}: "
+                "declare it with `audience \"…\" = EXPR`, or give it as data with --audiences")
+
+
+def _event_names(journey: n.Journey):
+    for item in journey.header:
+        if isinstance(item, (n.EventEntry, n.ExitOnEvent)):
+            yield item.event
+    for statement in journey.walk():
+        if isinstance(statement, n.WaitForEvent):
+            yield statement.event
+
+
+@warning("J202")
+def unknown_event(context: Context):
+    """When event schemas are declared, every event a journey waits for, enters on or exits on
+    is one of them (a warning: an undeclared event may still arrive)."""
+    for journey in context.journeys:
+        declared = context.event_schemas(journey.span.file)
+        if not declared:
+            continue
+        for event in _event_names(journey):
+            if event.name not in declared:
+                yield event.span, (f"event `{event.name}` has no `event` declaration"
+                                   f"{did_you_mean(event.name, declared)}")
+
+
+@rule("J203")
+def unknown_function(context: Context):
+    """A function call names a function of the library (see docs/functions.md)."""
+    for site in context.sites:
+        for node in site.expr.walk():
+            if isinstance(node, n.FunctionCall) and node.name.name not in FUNCTIONS:
+                yield node.name.span, (f"unknown function `{node.name.name}`"
+                                       f"{did_you_mean(node.name.name, FUNCTIONS)}")
+
+
+@rule("J204")
+def wrong_argument_count(context: Context):
+    """A function call passes as many arguments as the function takes."""
+    for site in context.sites:
+        for node in site.expr.walk():
+            if not isinstance(node, n.FunctionCall) or node.name.name not in FUNCTIONS:
+                continue
+            function = FUNCTIONS[node.name.name]
+            count = len(node.arguments)
+            if not function.min_args <= count <= function.max_args:
+                if function.min_args == function.max_args:
+                    wanted = _arguments(function.min_args)
+                elif function.max_args >= 99:
+                    wanted = f"at least {_arguments(function.min_args)}"
+                else:
+                    wanted = f"{function.min_args} to {function.max_args} arguments"
+                yield node.span, (f"`{function.name}` takes {wanted}, not {count}: "
+                                  f"{function.signature}")
+
+
+def _arguments(count: int) -> str:
+    return f"{count} argument{'' if count == 1 else 's'}"
+
+
+@rule("J205")
+def unknown_name(context: Context):
+    """A name in an expression is `profile`, `event`, or a `let` name bound before it on
+    the same path."""
+    for site in context.sites:
+        for node in site.expr.walk():
+            if isinstance(node, n.Path) and node.root not in ("profile", "event") \
+                    and node.root not in site.scope.lets:
+                candidates = ["profile", "event", *site.scope.lets]
+                yield node.span, (f"unknown name `{node.root}`{did_you_mean(node.root, candidates)}: "
+                                  "use `profile.…`, `event.…`, or a name bound by `let` before")
+
+
+@rule("J206")
+def no_event_here(context: Context):
+    """`event` is used only where an event is bound: in an event-entry journey, in `exit on
+    event … where`, and in `wait for event`'s `where` and block."""
+    for site in context.sites:
+        if site.scope.event is not None:
+            continue
+        for node in site.expr.walk():
+            if isinstance(node, n.Path) and node.root == "event":
+                where = ("an audience declaration" if site.scope.journey is None
+                         else "a journey that starts from an audience")
+                yield node.span, (f"`{node.dotted()}`: no event is bound here, in {where}; "
+                                  "`event` is bound by `on event`, and inside `wait for event`")
+
+
+@rule("J207")
+def unknown_type(context: Context):
+    """A schema field's type is string, number, bool, date, datetime, time, duration, any,
+    a list `[T]` or a record `{…}`."""
+    for program in context.programs:
+        for declaration in program.declarations:
+            if isinstance(declaration, (n.ProfileSchema, n.EventSchema)):
+                for node in declaration.walk():
+                    if isinstance(node, n.TypeName) and node.name not in TYPE_NAMES:
+                        yield node.span, (f"unknown type `{node.name}`"
+                                          f"{did_you_mean(node.name, TYPE_NAMES)} (types: "
+                                          f"{', '.join(TYPE_NAMES)}, [T], {{field: T}})")
+
+
+@rule("J208")
+def unknown_time_zone(context: Context):
+    """`timezone` names an IANA time zone, like "Europe/Paris" or "America/New_York"."""
+    zones = None
+    for journey in context.journeys:
+        for item in journey.header:
+            if isinstance(item, n.Timezone) and not _is_zone(item.name):
+                zones = zones or zoneinfo.available_timezones()
+                yield item.span, (f"unknown time zone `{item.name}`"
+                                  f"{did_you_mean(item.name, zones)}: use an IANA name like "
+                                  "\"Europe/Paris\"")
+
+
+def _is_zone(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+@rule("J209")
+def conflicting_declaration(context: Context):
+    """An audience is declared once in a workspace. An event schema, or the profile schema, may
+    be declared in several files (their fields add up) but the same field keeps the same type
+    wherever one declaration governs the other's files; and a file declares each only once."""
+    seen: dict = {}
+    for decl in context.audience_decls:
+        name = decl.name.name
+        if name in seen:
+            yield decl.name.span, f"audience `{name}` is declared twice", (
+                ("first declared here", seen[name]),)
+        else:
+            seen.setdefault(name, decl.name.span)
+    schemas = [(("event", d.name.name), d) for program in context.programs
+               for d in program.event_schemas]
+    schemas += [(("profile",), d) for program in context.programs for d in program.profile_schemas]
+    for index, (key, decl) in enumerate(schemas):
+        for other_key, other in schemas[:index]:
+            if other_key != key:
+                continue
+            what = "the profile schema" if key == ("profile",) else f"event `{key[1]}`"
+            if other.span.file == decl.span.file:
+                yield decl.span, f"{what} is declared twice in this file", (
+                    ("first declared here", other.span),)
+            elif _related(other.span.file, decl.span.file):
+                for field, first in _conflicts(other.fields, decl.fields):
+                    yield field.span, (f"{what}: `{field.name.name}` was declared with another "
+                                       "type"), (("first declared here", first.span),)
+
+
+def _related(a: str, b: str) -> bool:
+    """Whether one file's directory is the other's or above it."""
+    da, db = posixpath.dirname(a), posixpath.dirname(b)
+    return da == db or not da or not db or da.startswith(db + "/") or db.startswith(da + "/")
+
+
+def _conflicts(first: n.RecordType, second: n.RecordType):
+    """(field of second, field of first) for the fields both declare with different types."""
+    earlier = {field.name.name: field for field in first.fields}
+    for field in second.fields:
+        match = earlier.get(field.name.name)
+        if match is None:
+            continue
+        if isinstance(field.type, n.RecordType) and isinstance(match.type, n.RecordType):
+            yield from _conflicts(match.type, field.type)
+        elif field.type != match.type:
+            yield field, match
