@@ -122,7 +122,7 @@ def parse_lock(source: Source) -> Lock:
                 fail(f'journey "{journey}" version {number}: expected an object', journey, number)
             status = fields.get("status")
             if status not in STATUSES:
-                fail(f'journey "{journey}" version {number}: status {status!r} is not one of '
+                fail(f'journey "{journey}" version {number}: status {json.dumps(status)} is not one of '
                      f"{', '.join(STATUSES)}", journey, number, "status")
             for key in ("published", "fingerprint"):
                 if not isinstance(fields.get(key), str):

@@ -130,9 +130,9 @@ def reentry_period_beyond_timeout(context: Context):
         if reentry is not None and reentry.period is not None and \
                 timeout < reentry.period <= MAX_REENTRY_PERIOD:
             yield reentry.span, (f"the re-entry period ({_days(reentry.period)}) is longer than "
-                                 f"the journey's timeout ({_days(timeout)}): a profile waits "
-                                 f"{_days(reentry.period - timeout)} after a timed-out instance "
-                                 "before it may enter again; is that meant?")
+                                 f"the journey's timeout ({_days(timeout)}): a profile stays "
+                                 f"unable to enter for at least {_days(reentry.period - timeout)} "
+                                 "after its instance ends; is that meant?")
 
 
 @warning("J602")

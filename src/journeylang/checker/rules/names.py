@@ -118,9 +118,15 @@ def unknown_type(context: Context):
             if isinstance(declaration, (n.ProfileSchema, n.EventSchema)):
                 for node in declaration.walk():
                     if isinstance(node, n.TypeName) and node.name not in TYPE_NAMES:
-                        yield node.span, (f"unknown type `{node.name}`"
-                                          f"{did_you_mean(node.name, TYPE_NAMES)} (types: "
-                                          f"{', '.join(TYPE_NAMES)}, [T], {{field: T}})")
+                        alias = _TYPE_ALIASES.get(node.name.lower())
+                        hint = f" (did you mean `{alias}`?)" if alias else did_you_mean(
+                            node.name, TYPE_NAMES)
+                        yield node.span, (f"unknown type `{node.name}`{hint}; the types are "
+                                          f"{', '.join(TYPE_NAMES)}, [T] and {{field: T}}")
+
+
+_TYPE_ALIASES = {"int": "number", "integer": "number", "float": "number", "decimal": "number",
+                 "str": "string", "text": "string", "boolean": "bool", "timestamp": "datetime"}
 
 
 @rule("J208")
@@ -160,6 +166,7 @@ def conflicting_declaration(context: Context):
     schemas = [(("event", d.name.name), d) for program in context.programs
                for d in program.event_schemas]
     schemas += [(("profile",), d) for program in context.programs for d in program.profile_schemas]
+    reported: set[int] = set()
     for index, (key, decl) in enumerate(schemas):
         for other_key, other in schemas[:index]:
             if other_key != key:
@@ -170,8 +177,10 @@ def conflicting_declaration(context: Context):
                     ("first declared here", other.span),)
             elif _related(other.span.file, decl.span.file):
                 for field, first in _conflicts(other.fields, decl.fields):
-                    yield field.span, (f"{what}: `{field.name.name}` was declared with another "
-                                       "type"), (("first declared here", first.span),)
+                    if id(field) not in reported:
+                        reported.add(id(field))
+                        yield field.span, (f"{what}: `{field.name.name}` was declared with "
+                                           "another type"), (("first declared here", first.span),)
 
 
 def _related(a: str, b: str) -> bool:

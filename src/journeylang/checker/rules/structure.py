@@ -32,17 +32,11 @@ def several_entries(context: Context):
 
 @rule("J403")
 def header_order(context: Context):
-    """Properties come first, then the entry, then the statements."""
+    """Properties come before the entry."""
     for journey in context.journeys:
         entry = journey.entry
-        first_statement = journey.body[0] if journey.body else None
-        for item in journey.header:
-            if first_statement is not None and item.span.start > first_statement.span.start:
-                what = "the entry" if item is entry else f"`{_word(item)}`"
-                yield item.span, f"{what} must come before the journey's statements", (
-                    ("the first statement is here", first_statement.span),)
-            elif entry is not None and item is not entry and not isinstance(item, type(entry)) \
-                    and item.span.start > entry.span.start:
+        for item in journey.properties:
+            if entry is not None and item.span.start > entry.span.start:
                 yield item.span, f"`{_word(item)}` is a property: write it before the entry", (
                     ("the entry is here", entry.span),)
 
@@ -106,7 +100,7 @@ def join_unknown_branch(context: Context):
     for fork, join in _joins(context):
         if fork is None:
             continue
-        names = [branch.name.name for branch in fork.branches]
+        names = list(dict.fromkeys(branch.name.name for branch in fork.branches))
         seen = set()
         for ident in join.branches:
             if ident.name not in names:
