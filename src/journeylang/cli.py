@@ -70,7 +70,8 @@ def check(paths: tuple[str, ...], output: str) -> None:
         if diagnostics:
             click.echo(render_all(diagnostics, workspace.sources) + "\n")
             sys.stdout.flush()
-        click.echo(summary(diagnostics, len(workspace.sources) or 1), err=True)
+        files = sum(1 for name in workspace.sources if name.endswith(".journey"))
+        click.echo(summary(diagnostics, files or 1), err=True)
     sys.exit(1 if any(d.is_error for d in diagnostics) else 0)
 
 
@@ -135,6 +136,152 @@ def run(path, profiles, events, audiences, datasources, scenario, start, until, 
         click.echo(report_json(result.report))
     else:
         render(result.report, Console(highlight=False))
+
+
+def _now() -> str:
+    import datetime
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _change_lifecycle(path: str, change, needs_clean: bool) -> None:
+    """Apply a lifecycle change to the workspace's lock file, or refuse it and change nothing."""
+    from .lifecycle import LifecycleError, UnknownVersion
+    from .lockfile import Lock, LockError, read_lock, write_lock
+    from .workspace import display_name
+
+    workspace = _load([path])
+    diagnostics = check_workspace(workspace)
+    errors = [d for d in diagnostics if d.is_error]
+    lock_broken = any(d.code in ("J701", "J702") for d in errors)
+    if errors and (needs_clean or lock_broken):
+        click.echo(render_all(errors, workspace.sources) + "\n")
+        sys.stdout.flush()
+        click.echo("error: nothing was changed: fix these errors first", err=True)
+        sys.exit(1)
+    try:
+        lock = read_lock(workspace.root, None) or Lock()
+        told = change(lock, workspace.journeys)
+    except UnknownVersion as error:
+        raise click.UsageError(str(error)) from None
+    except (LifecycleError, LockError) as error:
+        click.echo(f"error: {error}; nothing was changed", err=True)
+        sys.exit(1)
+    write_lock(workspace.root, lock)
+    click.echo(f"{told}\n(recorded in {display_name(workspace.root / 'journeys.lock')})")
+
+
+_WORKSPACE = click.argument("path", metavar="WORKSPACE")
+_NAME = click.argument("name")
+_VERSION = click.option("--version", "version", type=click.IntRange(1), metavar="N",
+                        help="the version (default: see above)")
+_AT = click.option("--at", type=_Instant(), metavar="DATETIME",
+                   help="the time to record (default: now)")
+
+
+@main.command()
+@_WORKSPACE
+@_NAME
+@_VERSION
+@_AT
+def publish(path, name, version, at) -> None:
+    """Publish version N of journey NAME (default: the latest): it goes live, and the version
+    that was live is closed (profiles in it finish there).
+
+    Refused, with nothing changed, when the workspace has errors or a rule forbids it: only the
+    latest version can be published, and only once.
+
+    \b
+    Example:
+      journey publish examples/versions "Loyalty" --version 2
+    """
+    from . import lifecycle
+    moment = _format_instant(at) if at is not None else _now()
+    _change_lifecycle(path, lambda lock, journeys: lifecycle.publish(
+        lock, journeys, name, version, moment), needs_clean=True)
+
+
+@main.command()
+@_WORKSPACE
+@_NAME
+@_VERSION
+@_AT
+def stop(path, name, version, at) -> None:
+    """Stop version N of journey NAME (default: the live one): every profile in it leaves at
+    once and it takes no new entries. No earlier version reopens.
+
+    \b
+    Example:
+      journey stop examples/versions "Loyalty"
+    """
+    from . import lifecycle
+    moment = _format_instant(at) if at is not None else _now()
+    _change_lifecycle(path, lambda lock, journeys: lifecycle.stop(
+        lock, journeys, name, version, moment), needs_clean=False)
+
+
+@main.command()
+@_WORKSPACE
+@_NAME
+@_VERSION
+def close(path, name, version) -> None:
+    """Close version N of journey NAME (default: the live one) to new entries; the profiles in
+    it finish there.
+
+    \b
+    Example:
+      journey close examples/versions "Loyalty"
+    """
+    from . import lifecycle
+    _change_lifecycle(path, lambda lock, journeys: lifecycle.close(lock, journeys, name, version),
+                      needs_clean=False)
+
+
+@main.command()
+@_WORKSPACE
+@click.argument("name", required=False)
+@click.option("--format", "output", type=FORMATS, default="text", show_default=True,
+              help="text for people, json for tools")
+def versions(path, name, output) -> None:
+    """List the versions of every journey (or of NAME) and their status: draft, live, closed,
+    stopped; a published version whose logic changed since is flagged.
+
+    \b
+    Example:
+      journey versions examples/versions
+    """
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from .lifecycle import UnknownVersion, version_rows
+    from .lockfile import Lock, LockError, read_lock
+
+    workspace = _load([path])
+    try:
+        rows = version_rows(read_lock(workspace.root, None) or Lock(), workspace.journeys, name)
+    except UnknownVersion as error:
+        raise click.UsageError(str(error)) from None
+    except LockError as error:
+        click.echo(render_all([error.diagnostic], {error.source.name: error.source}))
+        sys.exit(1)
+    if output == "json":
+        click.echo(json.dumps([row.to_json() for row in rows], indent=2, ensure_ascii=False))
+        return
+    table = Table(show_edge=False, header_style="bold")
+    for column in ("journey", "version", "status", "published", "defined at"):
+        table.add_column(column, no_wrap=column != "journey")
+    styles = {"live": "bold green", "draft": "yellow", "stopped": "red", "closed": "dim"}
+    for row in rows:
+        status = row.status + (" (changed since publishing!)" if row.changed else "")
+        table.add_row(row.journey, str(row.version), f"[{styles.get(row.status, '')}]{status}",
+                      row.published or "—", row.where or "missing from the workspace")
+    Console(highlight=False).print(table)
+
+
+def _format_instant(seconds: int) -> str:
+    from .runtime.timeutil import format_instant
+    return format_instant(seconds)
 
 
 class _progress_bar:

@@ -48,9 +48,9 @@ class Lock:
     def to_text(self) -> str:
         """Stable JSON: journeys and versions in order, one field per line (small diffs)."""
         journeys = {
-            name: {str(number): {key: value for key, value in attrs.asdict(locked).items()
-                                 if value is not None}
-                   for number, locked in sorted(versions.items())}
+            name: {"versions": {str(number): {key: value for key, value in attrs.asdict(locked).items()
+                                              if value is not None}
+                                for number, locked in sorted(versions.items())}}
             for name, versions in sorted(self.journeys.items())
         }
         return json.dumps({"lockfile": FORMAT, "journeys": journeys}, indent=2,
@@ -136,8 +136,9 @@ def parse_lock(source: Source) -> Lock:
                                                   fields["fingerprint"], fields.get("stopped"))
         live = [number for number, locked in recorded.items() if locked.status == "live"]
         if len(live) > 1:
-            fail(f'journey "{journey}": versions {" and ".join(map(str, sorted(live)))} are both '
-                 "live; at most one version is live", journey)
+            first, second = sorted(live)[:2]
+            fail(f'journey "{journey}": versions {first} and {second} are both live; at most '
+                 "one version is live", journey)
         lock.journeys[journey] = recorded
     return lock
 

@@ -16,6 +16,7 @@ from .diagnostics import Diagnostic
 from .inputs import (AUDIENCES_FILE, DATASOURCES_FILE, EVENTS_FILE, PROFILES_FILE, Event,
                      InputError, Scenario, load_audiences, load_datasources, load_events,
                      load_profiles, load_scenario)
+from .lockfile import read_lock
 from .runtime.population import simulated_events, simulated_profiles
 from .runtime.simulation import Simulation, scheduled_reads
 from .runtime.timeutil import TimeError, format_instant, parse_instant
@@ -93,6 +94,7 @@ def simulate(paths, *, profiles=None, events=None, audiences=None, datasources=N
         raise SimulationError(f"{len(errors)} error(s) in the program: nothing was simulated",
                               diagnostics, workspace)
     _check_lifecycle(scene, workspace)
+    lock = read_lock(workspace.root)  # the checker has reported a broken one already
     seed = seed if seed is not None else (scene.seed if scene.seed is not None else 0)
 
     start = _instant(start, "--start") if start is not None else scene.start
@@ -161,7 +163,8 @@ def simulate(paths, *, profiles=None, events=None, audiences=None, datasources=N
             workspace.journeys, profiles, events, audiences=audiences,
             audience_decls=[d for p in programs for d in p.audiences],
             datasources=datasources, lifecycle=scene.lifecycle, behaviours=scene.behaviours,
-            seed=seed, start=start, until=until, trace=sink, progress=progress)
+            seed=seed, start=start, until=until, trace=sink, progress=progress,
+            statuses=lock_statuses(lock))
         simulation.simulate()
     except TimeError as error:
         raise SimulationError(str(error)) from None
@@ -268,6 +271,14 @@ def build_report(simulation: Simulation, workspace: Workspace, start: int, built
         "unknown_profiles": simulation.unknown_profiles,
         "journeys": journeys,
     }
+
+
+def lock_statuses(lock) -> dict | None:
+    """The lock file's statuses as {journey: {version: status}}, or None without a lock."""
+    if lock is None:
+        return None
+    return {name: {number: locked.status for number, locked in versions.items()}
+            for name, versions in lock.journeys.items()}
 
 
 def _check_lifecycle(scene, workspace) -> None:

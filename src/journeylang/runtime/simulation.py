@@ -116,7 +116,12 @@ class Family:
 class Simulation:
     def __init__(self, journeys, profiles, events, *, audiences=None, audience_decls=(),
                  datasources=None, lifecycle=(), behaviours=(), seed=0, start=None, until=None,
-                 trace=None, profile_schema=None, event_schemas=None, progress=None):
+                 trace=None, profile_schema=None, event_schemas=None, progress=None,
+                 statuses=None):
+        """`statuses` ({journey: {version: status}}, from the lock file) sets where a journey's
+        versions start; versions it does not name are drafts. Without it, or for a journey the
+        scenario's lifecycle governs, the latest version is live (or nothing is, until the
+        lifecycle publishes one)."""
         self.seed = seed
         self.trace = trace
         self.progress = progress
@@ -152,6 +157,10 @@ class Simulation:
         self.audience_predicates = {decl.name.name: compile_expression(decl.condition, utc)
                                     for decl in audience_decls}
         governed = {step.journey for step in lifecycle}
+        for name, recorded in (statuses or {}).items():
+            if name in self.families and name not in governed:
+                family = self.families[name]
+                family.status = {number: recorded.get(number, "draft") for number in family.versions}
         for name in governed & set(self.families):
             family = self.families[name]
             family.status = {number: "draft" for number in family.versions}

@@ -104,22 +104,17 @@ def published_version_missing(context: Context):
 
 @rule("J615")
 def one_draft_at_the_top(context: Context):
-    """With a lock file, a journey has at most one draft (unpublished) version, the highest."""
+    """With a lock file, a journey has at most one draft: one version above the latest published
+    one (a version below it that was never published is superseded, and stays unpublished)."""
     if context.lock is None:
         return
     for name, journeys in context.versions().items():
-        locked = context.lock.versions(name)
-        drafts = sorted((j for j in journeys if j.version not in locked), key=lambda j: j.version)
-        highest = max(locked, default=0)
-        for draft in drafts:
-            if draft.version < highest:
-                yield draft.span, (f'version {draft.version} of "{name}" was never published but '
-                                   f"version {highest} was: only the latest version can be a draft")
-        above = [draft for draft in drafts if draft.version > highest]
-        for extra in above[1:]:
-            yield extra.span, (f'"{name}" has drafts {above[0].version} and {extra.version}: a '
-                               f"journey has at most one draft; publish {above[0].version} first "
-                               "or merge the two"), (("the other draft", above[0].span),)
+        highest = max(context.lock.versions(name), default=0)
+        drafts = sorted((j for j in journeys if j.version > highest), key=lambda j: j.version)
+        for extra in drafts[1:]:
+            yield extra.span, (f'"{name}" has drafts {drafts[0].version} and {extra.version}: a '
+                               f"journey has at most one draft; publish {drafts[0].version} first "
+                               "or merge the two"), (("the other draft", drafts[0].span),)
 
 
 @warning("J616")
