@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Iterator, Union
 
 import attrs
@@ -26,8 +27,8 @@ class Node:
     span: Span | None
 
     def children(self) -> Iterator["Node"]:
-        for field in attrs.fields(type(self)):
-            value = getattr(self, field.name)
+        for name in _field_names(type(self)):
+            value = getattr(self, name)
             if isinstance(value, Node):
                 yield value
             elif isinstance(value, tuple):
@@ -40,6 +41,11 @@ class Node:
         yield self
         for child in self.children():
             yield from child.walk()
+
+
+@functools.cache
+def _field_names(cls) -> tuple[str, ...]:
+    return tuple(field.name for field in attrs.fields(cls) if field.name != "span")
 
 
 @node

@@ -73,27 +73,32 @@ class Context:
     def audience_names(self) -> set[str]:
         return {d.name.name for d in self.audience_decls} | set(self.audience_data)
 
-    def _in_scope(self, declarations, file: str):
-        """The declarations that govern a file: those in its directory or a directory above."""
-        directory = posixpath.dirname(file)
-        for declaration in declarations:
-            home = posixpath.dirname(declaration.span.file)
-            if home == "" or directory == home or directory.startswith(home + "/"):
-                yield declaration
-
     @functools.cached_property
-    def _event_decls(self) -> list[n.EventSchema]:
-        return [s for program in self.programs for s in program.event_schemas]
+    def _schemas_by_directory(self) -> dict[str, list]:
+        """Schema declarations (profile and event) by the directory of their file."""
+        found: dict[str, list] = {}
+        for program in self.programs:
+            for declaration in program.declarations:
+                if isinstance(declaration, (n.ProfileSchema, n.EventSchema)):
+                    found.setdefault(posixpath.dirname(declaration.span.file), []).append(declaration)
+        return found
 
-    @functools.cached_property
-    def _profile_decls(self) -> list[n.ProfileSchema]:
-        return [s for program in self.programs for s in program.profile_schemas]
+    @functools.cache
+    def _governing(self, directory: str) -> tuple:
+        """The schema declarations that govern the files of a directory: those in it and in
+        the directories above it, the highest first."""
+        parent = posixpath.dirname(directory)
+        above = self._governing(parent) if parent != directory and directory else ()
+        return above + tuple(self._schemas_by_directory.get(directory, ()))
+
+    def _in_scope(self, kind, file: str):
+        return [d for d in self._governing(posixpath.dirname(file)) if isinstance(d, kind)]
 
     @functools.cache
     def event_schemas(self, file: str) -> dict[str, dict]:
         """The event schemas that govern a file, by event name, fields merged over files."""
         schemas: dict[str, dict] = {}
-        for schema in self._in_scope(self._event_decls, file):
+        for schema in self._in_scope(n.EventSchema, file):
             merge(schemas.setdefault(schema.name.name, {}), record_type(schema.fields))
         return schemas
 
@@ -101,7 +106,7 @@ class Context:
     def profile_fields(self, file: str) -> dict | None:
         """The profile schema that governs a file, as nested dicts of types (merged over the
         files that declare one), or None when none does."""
-        schemas = list(self._in_scope(self._profile_decls, file))
+        schemas = self._in_scope(n.ProfileSchema, file)
         if not schemas:
             return None
         merged: dict = {"id": "string"}
@@ -136,6 +141,11 @@ class Context:
         for journey in self.journeys:
             found.extend(_journey_sites(journey))
         return found
+
+    @functools.cached_property
+    def site_nodes(self) -> list[tuple[Site, n.Node]]:
+        """Every expression node of every site, with its site, walked once for all rules."""
+        return [(site, node) for site in self.sites for node in site.expr.walk()]
 
     def statements(self) -> Iterator[tuple[n.Journey, n.Node]]:
         for block in self.blocks:

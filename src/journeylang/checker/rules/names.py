@@ -50,31 +50,29 @@ def unknown_event(context: Context):
 @rule("J203")
 def unknown_function(context: Context):
     """A function call names a function of the library (see docs/functions.md)."""
-    for site in context.sites:
-        for node in site.expr.walk():
-            if isinstance(node, n.FunctionCall) and node.name.name not in FUNCTIONS:
-                yield node.name.span, (f"unknown function `{node.name.name}`"
-                                       f"{did_you_mean(node.name.name, FUNCTIONS)}")
+    for site, node in context.site_nodes:
+        if isinstance(node, n.FunctionCall) and node.name.name not in FUNCTIONS:
+            yield node.name.span, (f"unknown function `{node.name.name}`"
+                                   f"{did_you_mean(node.name.name, FUNCTIONS)}")
 
 
 @rule("J204")
 def wrong_argument_count(context: Context):
     """A function call passes as many arguments as the function takes."""
-    for site in context.sites:
-        for node in site.expr.walk():
-            if not isinstance(node, n.FunctionCall) or node.name.name not in FUNCTIONS:
-                continue
-            function = FUNCTIONS[node.name.name]
-            count = len(node.arguments)
-            if not function.min_args <= count <= function.max_args:
-                if function.min_args == function.max_args:
-                    wanted = _arguments(function.min_args)
-                elif function.max_args >= 99:
-                    wanted = f"at least {_arguments(function.min_args)}"
-                else:
-                    wanted = f"{function.min_args} to {function.max_args} arguments"
-                yield node.span, (f"`{function.name}` takes {wanted}, not {count}: "
-                                  f"{function.signature}")
+    for site, node in context.site_nodes:
+        if not isinstance(node, n.FunctionCall) or node.name.name not in FUNCTIONS:
+            continue
+        function = FUNCTIONS[node.name.name]
+        count = len(node.arguments)
+        if not function.min_args <= count <= function.max_args:
+            if function.min_args == function.max_args:
+                wanted = _arguments(function.min_args)
+            elif function.max_args >= 99:
+                wanted = f"at least {_arguments(function.min_args)}"
+            else:
+                wanted = f"{function.min_args} to {function.max_args} arguments"
+            yield node.span, (f"`{function.name}` takes {wanted}, not {count}: "
+                              f"{function.signature}")
 
 
 def _arguments(count: int) -> str:
@@ -85,13 +83,12 @@ def _arguments(count: int) -> str:
 def unknown_name(context: Context):
     """A name in an expression is `profile`, `event`, or a `let` name bound before it on
     the same path."""
-    for site in context.sites:
-        for node in site.expr.walk():
-            if isinstance(node, n.Path) and node.root not in ("profile", "event") \
-                    and node.root not in site.scope.lets:
-                candidates = ["profile", "event", *site.scope.lets]
-                yield node.span, (f"unknown name `{node.root}`{did_you_mean(node.root, candidates)}: "
-                                  "use `profile.…`, `event.…`, or a name bound by `let` before")
+    for site, node in context.site_nodes:
+        if isinstance(node, n.Path) and node.root not in ("profile", "event") \
+                and node.root not in site.scope.lets:
+            candidates = ["profile", "event", *site.scope.lets]
+            yield node.span, (f"unknown name `{node.root}`{did_you_mean(node.root, candidates)}: "
+                              "use `profile.…`, `event.…`, or a name bound by `let` before")
 
 
 @rule("J206")
@@ -166,21 +163,23 @@ def conflicting_declaration(context: Context):
     schemas = [(("event", d.name.name), d) for program in context.programs
                for d in program.event_schemas]
     schemas += [(("profile",), d) for program in context.programs for d in program.profile_schemas]
+    by_key: dict = {}
+    for key, decl in schemas:
+        by_key.setdefault(key, []).append(decl)
     reported: set[int] = set()
-    for index, (key, decl) in enumerate(schemas):
-        for other_key, other in schemas[:index]:
-            if other_key != key:
-                continue
-            what = "the profile schema" if key == ("profile",) else f"event `{key[1]}`"
-            if other.span.file == decl.span.file:
-                yield decl.span, f"{what} is declared twice in this file", (
-                    ("first declared here", other.span),)
-            elif _related(other.span.file, decl.span.file):
-                for field, first in _conflicts(other.fields, decl.fields):
-                    if id(field) not in reported:
-                        reported.add(id(field))
-                        yield field.span, (f"{what}: `{field.name.name}` was declared with "
-                                           "another type"), (("first declared here", first.span),)
+    for key, decls in by_key.items():
+        what = "the profile schema" if key == ("profile",) else f"event `{key[1]}`"
+        for index, decl in enumerate(decls):
+            for other in decls[:index]:
+                if other.span.file == decl.span.file:
+                    yield decl.span, f"{what} is declared twice in this file", (
+                        ("first declared here", other.span),)
+                elif other.fields != decl.fields and _related(other.span.file, decl.span.file):
+                    for field, first in _conflicts(other.fields, decl.fields):
+                        if id(field) not in reported:
+                            reported.add(id(field))
+                            yield field.span, (f"{what}: `{field.name.name}` was declared with "
+                                               "another type"), (("first declared here", first.span),)
 
 
 def _related(a: str, b: str) -> bool:

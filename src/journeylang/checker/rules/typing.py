@@ -49,19 +49,18 @@ def _check_path(span, root: str, attributes: tuple[str, ...], fields, owner: str
 def incompatible_operands(context: Context):
     """The two sides of an operator fit together: a number is not compared with a string,
     `and`/`or` take true or false, arithmetic takes numbers, durations and dates."""
-    for site in context.sites:
-        for node in site.expr.walk():
-            if isinstance(node, n.Binary):
-                left = type_of(node.left, site.scope, context)
-                right = type_of(node.right, site.scope, context)
-                problem = binary_type(node.operator, left, right)[1]
-                if problem:
-                    yield node.span, problem
-            elif isinstance(node, n.Unary):
-                operand = type_of(node.operand, site.scope, context)
-                wanted = ("bool",) if node.operator == "not" else ("number", "duration")
-                if known(operand) and operand not in wanted:
-                    yield node.span, f"`{node.operator}` cannot apply to {describe(operand)}"
+    for site, node in context.site_nodes:
+        if isinstance(node, n.Binary):
+            left = type_of(node.left, site.scope, context)
+            right = type_of(node.right, site.scope, context)
+            problem = binary_type(node.operator, left, right)[1]
+            if problem:
+                yield node.span, problem
+        elif isinstance(node, n.Unary):
+            operand = type_of(node.operand, site.scope, context)
+            wanted = ("bool",) if node.operator == "not" else ("number", "duration")
+            if known(operand) and operand not in wanted:
+                yield node.span, f"`{node.operator}` cannot apply to {describe(operand)}"
 
 
 @rule("J303")
