@@ -129,6 +129,25 @@ def _fetch(node: n.Fetch, ctx):
     raise JourneyRuntimeError("`fetch` is only allowed as the value of a `let`")
 
 
+_SAFE_OPERATORS = {"==", "!=", "and", "or"}
+
+
+def may_fail(node) -> bool:
+    """Whether evaluating an expression can raise a runtime error: literals, paths, equality,
+    `and`/`or`/`not` and records of such never do."""
+    if isinstance(node, (n.Literal, n.Path)):
+        return False
+    if isinstance(node, n.Binary) and node.operator in _SAFE_OPERATORS:
+        return may_fail(node.left) or may_fail(node.right)
+    if isinstance(node, n.Unary) and node.operator == "not":
+        return may_fail(node.operand)
+    if isinstance(node, n.RecordExpr):
+        return any(may_fail(field.value) for field in node.fields)
+    if isinstance(node, n.ListExpr):
+        return any(may_fail(item) for item in node.items)
+    return True
+
+
 _COMPILERS = {
     n.Literal: _literal,
     n.Template: _template,

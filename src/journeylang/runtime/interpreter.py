@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 
 from .. import nodes as n
-from .expressions import Context, compile_expression
+from .expressions import Context, compile_expression, may_fail
 from .timeutil import local_to_instant, next_local_time, to_instant
 from .values import JourneyRuntimeError, to_json
 
@@ -84,8 +84,13 @@ class Compiler:
 
     # ---- helpers -------------------------------------------------------------------------
 
-    def guarded(self, node_id, value):
-        """An expression whose errors name the statement they happened in."""
+    def guarded(self, node_id, expression):
+        """An expression compiled so that its errors name the statement they happened in
+        (an expression that cannot fail is left as it is: no wrapper on the hot path)."""
+        value = self.expression(expression)
+        if not may_fail(expression):
+            return value
+
         def evaluate(path):
             try:
                 return value(path)
@@ -101,7 +106,7 @@ class Compiler:
 def _send(c: Compiler, node: n.Send, k):
     (reached, index), node_id = c.reach(node)
     sim, channel, message = c.sim, node.channel, node.message
-    data = c.guarded(node_id, c.expression(node.data)) if node.data else None
+    data = c.guarded(node_id, node.data) if node.data else None
     exit_when = c.sim.exit_when(c.journey)
     key = sim.send_counter(c.journey, channel, message)
     sent, suppressed = sim.sent, sim.suppressed
@@ -133,7 +138,7 @@ def _send(c: Compiler, node: n.Send, k):
 def _call(c: Compiler, node: n.CallAction, k):
     (reached, index), node_id = c.reach(node)
     sim, action = c.sim, node.action.name
-    data = c.guarded(node_id, c.expression(node.data)) if node.data else None
+    data = c.guarded(node_id, node.data) if node.data else None
     exit_when = sim.exit_when(c.journey)
     on_error = c.block(node.on_error, k) if node.on_error is not None else sim.end_path
     failure = sim.call_failure(action)
@@ -154,7 +159,7 @@ def _call(c: Compiler, node: n.CallAction, k):
 
 def _if(c: Compiler, node: n.If, k):
     (reached, index), node_id = c.reach(node)
-    arms = [(c.guarded(node_id, c.expression(arm.condition)), c.block(arm.body, k))
+    arms = [(c.guarded(node_id, arm.condition), c.block(arm.body, k))
             for arm in node.arms]
     orelse = c.block(node.orelse, k) if node.orelse is not None else k
     if len(arms) == 1:
@@ -210,7 +215,7 @@ def _wait(c: Compiler, node: n.Wait, k):
 def _wait_until(c: Compiler, node: n.WaitUntil, k):
     (reached, index), node_id = c.reach(node)
     sim, zone = c.sim, c.zone
-    target = c.guarded(node_id, c.expression(node.target))
+    target = c.guarded(node_id, node.target)
     resume = sim.resumer(node_id, k)
 
     def instant_of(value):
@@ -236,7 +241,7 @@ def _wait_until(c: Compiler, node: n.WaitUntil, k):
 def _wait_for(c: Compiler, node: n.WaitForEvent, k):
     (reached, index), node_id = c.reach(node)
     sim = c.sim
-    where = c.guarded(node_id, c.expression(node.where)) if node.where is not None else None
+    where = c.guarded(node_id, node.where) if node.where is not None else None
     within = int(node.within.total_seconds()) if node.within is not None else None
     on_event = c.block(node.body, k) if node.body is not None else k
     on_timeout = c.block(node.on_timeout, k) if node.on_timeout is not None else k
@@ -255,10 +260,10 @@ def _let(c: Compiler, node: n.Let, k):
     name, sim = node.name.name, c.sim
     if isinstance(node.value, n.Fetch):
         source = node.value.source.name
-        data = c.guarded(node_id, c.expression(node.value.data)) if node.value.data else None
+        data = c.guarded(node_id, node.value.data) if node.value.data else None
         value = lambda path: sim.fetch(source, data(path) if data else {})  # noqa: E731
     else:
-        value = c.guarded(node_id, c.expression(node.value))
+        value = c.guarded(node_id, node.value)
 
     def let(path):
         reached[index] += 1
@@ -274,7 +279,7 @@ def _let(c: Compiler, node: n.Let, k):
 def _set(c: Compiler, node: n.SetProfile, k):
     (reached, index), node_id = c.reach(node)
     sim, names = c.sim, node.path
-    value = c.guarded(node_id, c.expression(node.value))
+    value = c.guarded(node_id, node.value)
     exit_when = sim.exit_when(c.journey)
     dotted = "profile." + ".".join(names)
 
@@ -321,7 +326,7 @@ def _fork(c: Compiler, node: n.Fork, join: n.Join | None, k):
     branches = []
     for branch in node.branches:
         name = branch.name.name
-        when = c.guarded(node_id, c.expression(branch.when)) if branch.when is not None else None
+        when = c.guarded(node_id, branch.when) if branch.when is not None else None
         if name in joined:
             body = c.block(branch.body, _Arrival(sim, name, primary))
         else:

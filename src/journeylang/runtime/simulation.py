@@ -100,14 +100,27 @@ class Family:
     def __init__(self, name: str, versions: list[Version]):
         self.name = name
         self.versions = {v.version: v for v in sorted(versions, key=lambda v: v.version)}
-        self.status = {number: "closed" for number in self.versions}
-        self.status[max(self.versions)] = "live"
         self.active: dict[str, Instance] = {}
         self.last_entry: dict[str, int] = {}
+        latest = max(self.versions)
+        self.status = {number: "live" if number == latest else "closed" for number in self.versions}
+
+    @property
+    def status(self) -> dict[int, str]:
+        return self._status
+
+    @status.setter
+    def status(self, statuses: dict[int, str]) -> None:
+        self._status = statuses
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Work out the live version again, after a change of statuses (read on every entry)."""
+        live = [number for number, status in self._status.items() if status == "live"]
+        self._live = self.versions[max(live)] if live else None
 
     def live(self) -> Version | None:
-        live = [number for number, status in self.status.items() if status == "live"]
-        return self.versions[max(live)] if live else None
+        return self._live
 
     def newest(self) -> Version:
         return self.versions[max(self.versions)]
@@ -542,6 +555,8 @@ class Simulation:
                 family.status[number] = "closed"
         else:
             family.status[number] = "stopped"
+        family.refresh()
+        if step.action == "stop":
             version = family.versions[number]
             doomed = sorted((i for i in family.active.values() if i.journey is version),
                             key=lambda i: i.number)
