@@ -120,6 +120,10 @@ def _binary(node: n.Binary, ctx):
         return lambda path: left(path) is True or right(path) is True
     if operator == "==" and isinstance(node.right, n.Literal) and isinstance(node.right.value, str):
         constant = node.right.value  # the common `profile.x == "text"`, without the general case
+        if isinstance(node.left, n.Path) and node.left.root == "profile" \
+                and len(node.left.attributes) == 1:
+            name = node.left.attributes[0]
+            return lambda path: path.instance.profile.get(name) == constant
         return lambda path: left(path) == constant
     apply = arithmetic(operator) if operator in "+-*/%" else comparison(operator)
     return lambda path: apply(left(path), right(path))

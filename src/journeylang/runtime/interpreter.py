@@ -111,6 +111,7 @@ def _send(c: Compiler, node: n.Send, k):
     key = sim.send_counter(c.journey, channel, message)
     sent, suppressed = sim.sent, sim.suppressed
     behaviours = sim.behaviours_for(channel, message)
+    tracing = sim.trace is not None
 
     def send(path):
         reached[index] += 1
@@ -120,11 +121,11 @@ def _send(c: Compiler, node: n.Send, k):
         consent = instance.profile.get("consent")
         if isinstance(consent, dict) and consent.get(channel) is False:
             suppressed[key] += 1
-            if sim.trace is not None:
+            if tracing:
                 sim.record("suppress", instance, node_id, channel=channel, message=message)
         else:
             sent[key] += 1
-            if sim.trace is not None:
+            if tracing:
                 payload = data(path) if data is not None else {}
                 sim.record("send", instance, node_id, channel=channel, message=message,
                            data=to_json(payload))
@@ -334,11 +335,13 @@ def _fork(c: Compiler, node: n.Fork, join: n.Join | None, k):
         branches.append((name, name in joined, when, body))
     count = len(joined)
 
+    tracing = sim.trace is not None
+
     def resolve(state, instance):
         if state.chosen is None:
             return sim.end_token(instance)
         join_reached[join_index] += 1
-        if sim.trace is not None:
+        if tracing:
             sim.record("join", instance, join_id)
         return k(state.chosen)
 
