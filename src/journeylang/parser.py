@@ -101,6 +101,7 @@ def _parser() -> tuple[lark.Lark, Builder]:
         keep_all_tokens=True,
         maybe_placeholders=True,
         start=["start", "expr"],
+        cache=True,  # the grammar's tables, kept in the temporary directory between runs
     )
     builder.parse_expression = functools.partial(_parse, parser, start="expr")
     return parser, builder
