@@ -279,6 +279,31 @@ def versions(path, name, output) -> None:
     Console(highlight=False).print(table)
 
 
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False), metavar="FILE")
+@click.option("--format", "output", type=click.Choice(["terminal", "html"]), default="terminal",
+              show_default=True, help="colours for a terminal, or a standalone HTML page")
+def highlight(path, output) -> None:
+    """Print a journey file highlighted, for a terminal or as an HTML page.
+
+    \b
+    Examples:
+      journey highlight examples/welcome/welcome.journey
+      journey highlight examples/cart/cart.journey --format html > cart.html
+    """
+    from .highlight import highlight_text
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except UnicodeDecodeError:
+        click.echo(f"error: {path}: not UTF-8 text", err=True)
+        sys.exit(1)
+    except OSError as error:
+        click.echo(f"error: {path}: {error.strerror}", err=True)
+        sys.exit(1)
+    click.echo(highlight_text(text, output), nl=False, color=True)
+
+
 def _format_instant(seconds: int) -> str:
     from .runtime.timeutil import format_instant
     return format_instant(seconds)
