@@ -1,0 +1,2 @@
+" journeylang files
+autocmd BufRead,BufNewFile *.journey setfiletype journey
