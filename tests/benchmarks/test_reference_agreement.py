@@ -1,0 +1,23 @@
+"""The performance benchmark's two sides agree on a small workload (agreement only, not time)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from ..conftest import ROOT
+
+
+def test_journeylang_and_the_handwritten_journey_send_the_same():
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "2000",
+                             "--check-only"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "sends agree: yes" in result.stdout
+
+
+def test_the_check_speed_benchmark_runs():
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "check_speed.py"),
+                             "--lines", "500", "--repeat", "1"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "lines/s" in result.stdout
