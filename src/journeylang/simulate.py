@@ -18,7 +18,7 @@ from .inputs import (AUDIENCES_FILE, DATASOURCES_FILE, EVENTS_FILE, PROFILES_FIL
                      load_profiles, load_scenario)
 from .lockfile import read_lock
 from .runtime.population import simulated_events, simulated_profiles
-from .runtime.simulation import Simulation, scheduled_reads
+from .runtime.simulation import Simulation, fewer_collections, scheduled_reads
 from .runtime.timeutil import TimeError, format_instant, parse_instant
 from .runtime.trace import Tee, TraceWriter
 from .workspace import Workspace, load
@@ -69,6 +69,15 @@ def simulate(paths, *, profiles=None, events=None, audiences=None, datasources=N
     report is always returned; records only with keep_records=True. Profiles given as data
     are updated in place by `set profile`.
     """
+    with fewer_collections():
+        return _simulate(paths, profiles=profiles, events=events, audiences=audiences,
+                         datasources=datasources, scenario=scenario, start=start, until=until,
+                         seed=seed, trace=trace, keep_records=keep_records, progress=progress,
+                         population=population)
+
+
+def _simulate(paths, *, profiles, events, audiences, datasources, scenario, start, until, seed,
+              trace, keep_records, progress, population) -> SimulationResult:
     workspace = paths if isinstance(paths, Workspace) else load(
         [paths] if isinstance(paths, (str, os.PathLike)) else paths)
     scene = _scenario(scenario)
@@ -243,9 +252,9 @@ def build_report(simulation: Simulation, workspace: Workspace, start: int, built
                                            int(s["node"].rsplit(":", 2)[1]),
                                            int(s["node"].rsplit(":", 2)[2])))
             in_flight = sum(1 for instance in family.active.values() if instance.journey is version)
-            sends = [{"channel": key[2], "message": key[3], "sent": simulation.sent[key],
-                      "suppressed": simulation.suppressed[key]}
-                     for key in sorted(simulation.sent) if key[:2] == (name, number)]
+            sends = [{"channel": key[2], "message": key[3], "sent": counts[0],
+                      "suppressed": counts[1]}
+                     for key, counts in sorted(simulation.sends.items()) if key[:2] == (name, number)]
             versions.append({
                 "version": number,
                 "status": family.status[number],

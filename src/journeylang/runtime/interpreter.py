@@ -108,8 +108,7 @@ def _send(c: Compiler, node: n.Send, k):
     sim, channel, message = c.sim, node.channel, node.message
     data = c.guarded(node_id, node.data) if node.data else None
     exit_when = c.sim.exit_when(c.journey)
-    key = sim.send_counter(c.journey, channel, message)
-    sent, suppressed = sim.sent, sim.suppressed
+    counts = sim.send_counter(c.journey, channel, message)  # [sent, suppressed]
     behaviours = sim.behaviours_for(channel, message)
     tracing = sim.trace is not None
 
@@ -120,11 +119,11 @@ def _send(c: Compiler, node: n.Send, k):
             return sim.finish(instance, "exit_criteria", node_id)
         consent = instance.profile.get("consent")
         if isinstance(consent, dict) and consent.get(channel) is False:
-            suppressed[key] += 1
+            counts[1] += 1
             if tracing:
                 sim.record("suppress", instance, node_id, channel=channel, message=message)
         else:
-            sent[key] += 1
+            counts[0] += 1
             if tracing:
                 payload = data(path) if data is not None else {}
                 sim.record("send", instance, node_id, channel=channel, message=message,
