@@ -170,12 +170,12 @@ class Simulation:
         self.unknown_profiles: list[str] = []
         self.emitted: collections.Counter = collections.Counter()
         self.sends: dict[tuple, list[int]] = {}  # (journey, version, channel, message) -> counts
-        self.by_profile: dict[str, list[Instance]] = {}
         by_name: dict[str, list] = {}
         for journey in journeys:
             by_name.setdefault(journey.name, []).append(journey)
         self.families = {name: Family(name, [Version(self, node) for node in nodes])
                          for name, nodes in sorted(by_name.items())}
+        self.family_list = list(self.families.values())
         self.on_event: dict[str, list[Family]] = {}
         for family in self.families.values():
             entry = family.newest().entry
@@ -258,11 +258,6 @@ class Simulation:
         family = self.families[version.name]
         if family.active.get(instance.profile_id) is instance:
             del family.active[instance.profile_id]
-        others = self.by_profile.get(instance.profile_id)
-        if others is not None:
-            others.remove(instance)
-            if not others:
-                del self.by_profile[instance.profile_id]
         if self.trace is not None:
             self.record("exit", instance, node_id, reason=reason)
 
@@ -402,11 +397,10 @@ class Simulation:
         if profile is None:
             return self._unknown_profile(event.profile)
         data = event.data
-        instances = self.by_profile.get(event.profile)
-        if instances:
-            for instance in list(instances):
-                if not instance.ended:
-                    self._offer(instance, event.name, data)
+        for family in self.family_list:  # a profile is in a journey at most once at a time
+            instance = family.active.get(event.profile)
+            if instance is not None and not instance.ended:
+                self._offer(instance, event.name, data)
         for family in self.on_event.get(event.name, ()):
             self._event_entry(family, event.profile, profile, data)
 
@@ -490,11 +484,6 @@ class Simulation:
                             self.now + version.timeout)
         version.entries += 1
         family.active[profile_id] = instance
-        others = self.by_profile.get(profile_id)
-        if others is None:
-            self.by_profile[profile_id] = [instance]
-        else:
-            others.append(instance)
         if self.trace is not None:
             self.record("enter", instance, version.entry_id)
         self.run(version.start, Path(instance, None, data))
