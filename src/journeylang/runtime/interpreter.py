@@ -30,19 +30,22 @@ class Path:
         self.instance = instance
         self.scope = scope
         self.event = event
-        self.join = join  # the innermost join this path must arrive at: (state, resolve, outer)
+        self.join = join  # the _JoinState of the innermost join this path must arrive at
 
     def branch(self, join) -> "Path":
         return Path(self.instance, dict(self.scope) if self.scope else None, self.event, join)
 
 
 class _JoinState:
-    """A fork's join: which named branches are still out, and the path that continues."""
+    """A fork's join for one instance: how many named branches are still out, the path that
+    continues, how to resolve the join, and the join the fork itself is inside."""
 
-    __slots__ = ("remaining", "chosen", "launching")
+    __slots__ = ("remaining", "chosen", "launching", "resolve", "outer")
 
-    def __init__(self, remaining: int):
+    def __init__(self, remaining: int, resolve, outer):
         self.remaining = remaining
+        self.resolve = resolve
+        self.outer = outer
         self.chosen = None
         self.launching = True  # every branch starts before what follows the join runs
 
@@ -347,7 +350,7 @@ def _fork(c: Compiler, node: n.Fork, join: n.Join | None, k):
     def fork(path):
         reached[index] += 1
         instance = path.instance
-        state = _JoinState(count) if count else None
+        state = _JoinState(count, resolve, path.join) if count else None
         if state is not None:
             instance.live += 1  # the join's continuation, released when the join resolves
         for name, is_joined, when, body in branches:
@@ -358,7 +361,7 @@ def _fork(c: Compiler, node: n.Fork, join: n.Join | None, k):
                     state.remaining -= 1
                 continue
             instance.live += 1
-            body(path.branch((state, resolve, path.join) if is_joined else path.join))
+            body(path.branch(state if is_joined else path.join))
         if state is not None:
             state.launching = False
             if state.remaining == 0 and not instance.ended:
@@ -377,7 +380,8 @@ class _Arrival:
         self.sim, self.name, self.primary = sim, name, primary
 
     def __call__(self, path):
-        state, resolve, path.join = path.join
+        state = path.join
+        path.join = state.outer
         instance = path.instance
         if self.primary is None:
             if state.chosen is None:
@@ -387,7 +391,7 @@ class _Arrival:
         state.remaining -= 1
         self.sim.end_path(path)
         if state.remaining == 0 and not state.launching and not instance.ended:
-            return resolve(state, instance)
+            return state.resolve(state, instance)
         return None
 
 
