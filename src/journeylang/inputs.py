@@ -55,20 +55,21 @@ def _read(path) -> str:
 
 def _json_lines(path, chunk: int = 5000):
     """(line number, value) for each non-blank line. Lines are decoded a chunk at a time, as
-    one JSON array (twice as fast as line by line); a chunk that fails is decoded line by line
-    to name the bad line."""
-    numbered = [(number, line) for number, line in enumerate(_read(path).splitlines(), start=1)
-                if line.strip()]
-    for begin in range(0, len(numbered), chunk):
-        part = numbered[begin:begin + chunk]
+    one JSON array (twice as fast as line by line); a chunk that fails (a bad or blank line)
+    is decoded line by line, to skip blank lines and name a bad one."""
+    lines = _read(path).splitlines()
+    for begin in range(0, len(lines), chunk):
+        part = lines[begin:begin + chunk]
         try:
-            values = json.loads("[" + ",".join(line for _, line in part) + "]")
+            values = json.loads("[" + ",".join(part) + "]")
         except json.JSONDecodeError:
             values = None
         if values is not None and len(values) == len(part):
-            yield from zip((number for number, _ in part), values)
+            yield from zip(range(begin + 1, begin + 1 + len(part)), values)
             continue
-        for number, line in part:
+        for number, line in enumerate(part, start=begin + 1):
+            if not line.strip():
+                continue
             try:
                 yield number, json.loads(line)
             except json.JSONDecodeError as error:
@@ -153,23 +154,30 @@ def load_profiles(path) -> list[dict]:
 def load_events(path) -> list[Event]:
     """Events from JSON Lines: {"time", "profile", "event", "data"}, in file order."""
     events = []
+    append = events.append
     for line, record in _json_lines(path):
-        if not isinstance(record, dict):
-            raise InputError(path, line, "an event must be an object")
-        for key in ("time", "profile", "event"):
-            if key not in record:
-                raise InputError(path, line, f"this event has no `{key}`")
-        data = record.get("data", {})
+        try:
+            time, who, name = record["time"], record["profile"], record["event"]
+        except (KeyError, TypeError):
+            raise _event_error(path, line, record) from None
+        data = record.get("data")
         if data is None:
             data = {}
-        if not isinstance(data, dict):
+        elif type(data) is not dict:
             raise InputError(path, line, "`data` must be an object")
         try:
-            time = parse_instant(record["time"])
+            instant = parse_instant(time)
         except TimeError as error:
             raise InputError(path, line, str(error)) from None
-        events.append(Event(time, str(record["profile"]), str(record["event"]), data, line))
+        append(Event(instant, who if type(who) is str else str(who), str(name), data, line))
     return events
+
+
+def _event_error(path, line: int, record) -> InputError:
+    if not isinstance(record, dict):
+        return InputError(path, line, "an event must be an object")
+    missing = next(key for key in ("time", "profile", "event") if key not in record)
+    return InputError(path, line, f"this event has no `{missing}`")
 
 
 def load_audiences(path) -> dict[str, list[str]]:

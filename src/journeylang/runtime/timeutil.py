@@ -26,7 +26,8 @@ def zone(name: str) -> datetime.tzinfo:
 
 
 def to_instant(moment: datetime.datetime) -> int:
-    return int((moment - _EPOCH).total_seconds())
+    """An aware date-time as whole seconds since the epoch."""
+    return int(moment.timestamp())
 
 
 def to_datetime(instant: int) -> datetime.datetime:
