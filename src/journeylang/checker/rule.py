@@ -47,3 +47,13 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
     return f" (did you mean `{close[0]}`?)" if close else ""
 
+
+
+def repeats(items: Iterable[tuple[object, object]]) -> Iterator[tuple[object, object]]:
+    """For (key, item) pairs: (item, the first item with that key) for every later one."""
+    first: dict = {}
+    for key, item in items:
+        if key in first:
+            yield item, first[key]
+        else:
+            first[key] = item

@@ -5,10 +5,9 @@ A type is one of "string", "number", "bool", "date", "datetime", "time", "durati
 
 from __future__ import annotations
 
-import datetime
-
 from .. import nodes as n
 from ..runtime.builtins import FUNCTIONS
+from ..runtime.values import type_name
 from .context import Context, Scope
 
 ANY = "any"
@@ -22,23 +21,12 @@ def describe(kind) -> str:
 
 
 def literal_type(value) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, datetime.datetime):
-        return "datetime"
-    if isinstance(value, datetime.date):
-        return "date"
-    if isinstance(value, datetime.time):
-        return "time"
-    if isinstance(value, datetime.timedelta):
-        return "duration"
-    return ANY
+    """The static type of a literal's value (the runtime's name for it, in a checker's words)."""
+    name = type_name(value)
+    return {"date-time": "datetime"}.get(name, name) if name in _LITERAL_TYPES else ANY
+
+
+_LITERAL_TYPES = {"null", "bool", "number", "string", "date-time", "date", "time", "duration"}
 
 
 def known(kind) -> bool:

@@ -8,7 +8,7 @@ import zoneinfo
 from ... import nodes as n
 from ...runtime.builtins import FUNCTIONS
 from ..context import TYPE_NAMES, Context
-from ..rule import did_you_mean, rule, warning
+from ..rule import did_you_mean, repeats, rule, warning
 
 
 @rule("J201")
@@ -152,14 +152,9 @@ def conflicting_declaration(context: Context):
     """An audience is declared once in a workspace. An event schema, or the profile schema, may
     be declared in several files (their fields add up) but the same field keeps the same type
     wherever one declaration governs the other's files; and a file declares each only once."""
-    seen: dict = {}
-    for decl in context.audience_decls:
-        name = decl.name.name
-        if name in seen:
-            yield decl.name.span, f"audience `{name}` is declared twice", (
-                ("first declared here", seen[name]),)
-        else:
-            seen.setdefault(name, decl.name.span)
+    for ident, first in repeats((d.name.name, d.name) for d in context.audience_decls):
+        yield ident.span, f"audience `{ident.name}` is declared twice", (
+            ("first declared here", first.span),)
     schemas = [(("event", d.name.name), d) for program in context.programs
                for d in program.event_schemas]
     schemas += [(("profile",), d) for program in context.programs for d in program.profile_schemas]

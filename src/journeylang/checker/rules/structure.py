@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ... import nodes as n
 from ..context import Context
-from ..rule import did_you_mean, rule, warning
+from ..rule import did_you_mean, repeats, rule, warning
 
 _PROPERTY_WORDS = {n.Reentry: "reentry", n.Timeout: "timeout", n.Timezone: "timezone",
                    n.Holdout: "holdout", n.ExitOnEvent: "exit on event", n.ExitWhen: "exit when"}
@@ -66,14 +66,10 @@ def duplicate_branch(context: Context):
     """The branches of a fork have different names."""
     for _, statement in context.statements():
         if isinstance(statement, n.Fork):
-            seen: dict = {}
-            for branch in statement.branches:
-                name = branch.name.name
-                if name in seen:
-                    yield branch.name.span, f"two branches are named `{name}`", (
-                        ("the other one", seen[name]),)
-                else:
-                    seen[name] = branch.name.span
+            names = ((branch.name.name, branch.name) for branch in statement.branches)
+            for ident, first in repeats(names):
+                yield ident.span, f"two branches are named `{ident.name}`", (
+                    ("the other one", first.span),)
 
 
 def _joins(context: Context):
