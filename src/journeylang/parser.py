@@ -269,8 +269,14 @@ def _diagnostic(error, source: Source, text: str, offset: int, end: int, recent)
         return Diagnostic("J106", f"unexpected end of {where}: expected {expected}"
                           + _after(previous), source.span(end, end))
     start = offset + token.start_pos
+    span = source.span(start, offset + token.end_pos)
+    acceptable = _acceptable(error)
+    if str(token) == "=" and "COMPARE" in acceptable:
+        # `if profile.tier = "gold"`: the commonest slip, said plainly
+        return Diagnostic("J100", "`=` does not compare: write `==` (a single `=` only gives a "
+                          "value, in `let` and `set`)", span)
     return Diagnostic("J100", f"expected {expected}{_after(previous)}, found {_describe_found(token)}",
-                      source.span(start, offset + token.end_pos))
+                      span)
 
 
 def _acceptable(error: UnexpectedToken) -> set[str]:
