@@ -85,14 +85,21 @@ def _json(path):
 
 
 def _profile(path, line, record, seen: set) -> dict:
-    if not isinstance(record, dict):
-        raise InputError(path, line, "a profile must be an object with an `id`")
-    if "id" not in record or record["id"] in (None, ""):
+    try:
+        identity = record["id"]
+    except (KeyError, TypeError):
+        identity = None
+    if type(identity) is not str:
+        if not isinstance(record, dict):
+            raise InputError(path, line, "a profile must be an object with an `id`")
+        if identity is None:
+            raise InputError(path, line, "this profile has no `id`")
+        identity = record["id"] = str(identity)
+    if not identity:
         raise InputError(path, line, "this profile has no `id`")
-    record["id"] = str(record["id"])
-    if record["id"] in seen:
-        raise InputError(path, line, f"profile `{record['id']}` appears twice")
-    seen.add(record["id"])
+    if identity in seen:
+        raise InputError(path, line, f"profile `{identity}` appears twice")
+    seen.add(identity)
     return record
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import operator
 import os
 import pathlib
 from typing import Callable, Iterable
@@ -122,7 +123,7 @@ def _simulate(paths, *, profiles, events, audiences, datasources, scenario, star
     datasources = (datasources if isinstance(datasources, dict) or datasources is None
                    else load_datasources(datasources))
 
-    events = sorted(events, key=_event_time)  # stable: input order among equal times
+    events = sorted(events, key=operator.attrgetter("time"))  # stable: input order at one time
     if start is None:
         candidates = [events[0].time] if events else []
         candidates += [step.at for step in scene.lifecycle]
@@ -182,10 +183,6 @@ def _simulate(paths, *, profiles, events, audiences, datasources, scenario, star
             trace_file.close()
     report = build_report(simulation, workspace, start, built_in)
     return SimulationResult(report, records, diagnostics)
-
-
-def _event_time(event: Event) -> int:
-    return event.time
 
 
 def _instant(value, what: str) -> int:
