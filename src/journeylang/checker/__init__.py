@@ -25,7 +25,7 @@ RULES: tuple[Rule, ...] = (
     structure.repeated_property, structure.duplicate_branch, structure.join_without_fork,
     structure.join_unknown_branch, structure.primary_not_joined, structure.fork_without_join,
     structure.split_percentages, structure.unreachable_after_exit,
-    structure.timeout_without_within,
+    structure.timeout_without_within, structure.empty_fork,
     guardrails.wait_too_long, guardrails.timeout_too_long, guardrails.reentry_period_too_long,
     guardrails.waits_longer_than_timeout, guardrails.too_many_activities,
     guardrails.holdout_too_large, guardrails.reentry_period_beyond_timeout,

@@ -56,6 +56,9 @@ def reentry_period_too_long(context: Context):
                                  "90d maximum: use at most `reentry after 90d` (or `reentry never`)")
 
 
+_NO_WAIT = datetime.timedelta()
+
+
 def longest_wait(statements: tuple) -> datetime.timedelta:
     """The most waiting any path through these statements can do, counting fixed waits."""
     total = datetime.timedelta()
@@ -75,9 +78,9 @@ def _statement_wait(statement) -> datetime.timedelta:
         blocks = [arm.body for arm in statement.arms] + [statement.orelse or ()]
         return max(longest_wait(block) for block in blocks)
     if isinstance(statement, n.Split):
-        return max(longest_wait(arm.body) for arm in statement.arms)
+        return max((longest_wait(arm.body) for arm in statement.arms), default=_NO_WAIT)
     if isinstance(statement, n.Fork):
-        return max(longest_wait(branch.body) for branch in statement.branches)
+        return max((longest_wait(branch.body) for branch in statement.branches), default=_NO_WAIT)
     if isinstance(statement, n.CallAction):
         return longest_wait(statement.on_error or ())
     return datetime.timedelta()

@@ -166,3 +166,11 @@ def timeout_without_within(context: Context):
                 and statement.within is None:
             yield statement.span, ("`on timeout` needs `within DURATION` on the wait: add "
                                    "`within 7d`, say, or remove the `on timeout` block")
+
+
+@rule("J413")
+def empty_fork(context: Context):
+    """A `fork` has at least one branch."""
+    for _, statement in context.statements():
+        if isinstance(statement, n.Fork) and not statement.branches:
+            yield statement.span, "this fork has no branch: add `branch NAME { … }`, or remove it"
