@@ -1,9 +1,11 @@
 """Whatever a program that parses says, checking it yields diagnostics, and simulating a clean
 one yields a report — never another exception. Programs are the examples with lines dropped,
-repeated or swapped, and words exchanged for other words of the same program."""
+repeated or swapped, and words exchanged for other words of the same program. Set
+JOURNEY_FUZZ_EXAMPLES (250 by default) to try more."""
 
 from __future__ import annotations
 
+import os
 import pathlib
 import re
 import tempfile
@@ -47,7 +49,8 @@ def mutate(text: str, data) -> str:
     return "\n".join(lines)
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("JOURNEY_FUZZ_EXAMPLES", "250")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(TEXTS), st.data())
 def test_checking_and_simulating_mutated_programs(text, data):
     text = mutate(text, data)
