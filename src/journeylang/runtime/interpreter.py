@@ -9,7 +9,7 @@ import datetime
 
 from .. import nodes as n
 from .expressions import Context, compile_expression, may_fail
-from .timeutil import local_to_instant, next_local_time, to_instant
+from .timeutil import format_instant, local_to_instant, next_local_time, to_instant
 from .values import JourneyRuntimeError, to_json
 
 
@@ -115,6 +115,18 @@ def _send(c: Compiler, node: n.Send, k):
     behaviours = sim.behaviours_for(channel, message)
     tracing = sim.trace is not None
 
+    if exit_when is None and not behaviours and not tracing:
+        def send_quietly(path):  # the same as send below when there is nothing else to do
+            reached[index] += 1
+            consent = path.instance.profile.get("consent")
+            if consent is not None and isinstance(consent, dict) and consent.get(channel) is False:
+                counts[1] += 1
+            else:
+                counts[0] += 1
+            return k(path)
+
+        return send_quietly
+
     def send(path):
         reached[index] += 1
         instance = path.instance
@@ -206,11 +218,17 @@ def _split(c: Compiler, node: n.Split, k):
 def _wait(c: Compiler, node: n.Wait, k):
     (reached, index), node_id = c.reach(node)
     sim, seconds = c.sim, int(node.duration.total_seconds())
-    resume = sim.resumer(node_id, k)
+    add = sim.resume_timers(node_id, k, in_order=True).add
+    tracing = sim.trace is not None
 
     def wait(path):
         reached[index] += 1
-        return sim.wait(path, sim.now + seconds, node_id, resume)
+        when = sim.now + seconds
+        if tracing:
+            sim.record("wait", path.instance, node_id, until=format_instant(when))
+        if when > path.instance.deadline:
+            return sim.schedule_timeout(path.instance)
+        return add(when, path)
 
     return wait
 
@@ -219,7 +237,7 @@ def _wait_until(c: Compiler, node: n.WaitUntil, k):
     (reached, index), node_id = c.reach(node)
     sim, zone = c.sim, c.zone
     target = c.guarded(node_id, node.target)
-    resume = sim.resumer(node_id, k)
+    timers = sim.resume_timers(node_id, k, in_order=False)
 
     def instant_of(value):
         if isinstance(value, datetime.datetime):
@@ -236,7 +254,7 @@ def _wait_until(c: Compiler, node: n.WaitUntil, k):
         when = instant_of(target(path))
         if when <= sim.now:
             return k(path)
-        return sim.wait(path, when, node_id, resume)
+        return sim.wait(path, when, node_id, timers)
 
     return wait_until
 
@@ -249,11 +267,13 @@ def _wait_for(c: Compiler, node: n.WaitForEvent, k):
     on_event = c.block(node.body, k) if node.body is not None else k
     on_timeout = c.block(node.on_timeout, k) if node.on_timeout is not None else k
     event_name = node.event.name
+    timers = sim.deadline_timers()
 
     def wait_for(path):
         reached[index] += 1
         deadline = None if within is None else sim.now + within
-        return sim.wait_for_event(path, event_name, where, deadline, node_id, on_event, on_timeout)
+        return sim.wait_for_event(path, event_name, where, deadline, node_id, on_event, on_timeout,
+                                  timers)
 
     return wait_for
 
@@ -327,16 +347,16 @@ def _fork(c: Compiler, node: n.Fork, join: n.Join | None, k):
         (join_reached, join_index), join_id = c.reach(join)
 
     branches = []
-    for branch in node.branches:
+    for position, branch in enumerate(node.branches):
         name = branch.name.name
         when = c.guarded(node_id, branch.when) if branch.when is not None else None
         if name in joined:
-            body = c.block(branch.body, _Arrival(sim, name, primary))
+            body = c.block(branch.body, _arrival(sim, name == primary, primary is None))
         else:
             body = c.block(branch.body, sim.end_path)
-        branches.append((name, name in joined, when, body))
+        last = position == len(node.branches) - 1
+        branches.append((name in joined, when, body, last))
     count = len(joined)
-
     tracing = sim.trace is not None
 
     def resolve(state, instance):
@@ -350,49 +370,54 @@ def _fork(c: Compiler, node: n.Fork, join: n.Join | None, k):
     def fork(path):
         reached[index] += 1
         instance = path.instance
-        state = _JoinState(count, resolve, path.join) if count else None
+        outer = path.join
+        state = _JoinState(count, resolve, outer) if count else None
         if state is not None:
             instance.live += 1  # the join's continuation, released when the join resolves
-        for name, is_joined, when, body in branches:
+        handed_on = False
+        for is_joined, when, body, last in branches:
             if instance.ended:
                 break
             if when is not None and when(path) is not True:
                 if is_joined:
                     state.remaining -= 1
                 continue
-            instance.live += 1
-            body(path.branch(state if is_joined else path.join))
+            if last:  # the forking path itself goes down the last branch
+                path.join = state if is_joined else outer
+                handed_on = True
+                body(path)
+            else:
+                instance.live += 1
+                body(path.branch(state if is_joined else outer))
         if state is not None:
             state.launching = False
             if state.remaining == 0 and not instance.ended:
                 resolve(state, instance)
-        return sim.end_path(path)
+        if not handed_on:
+            return sim.end_path(path)
+        return None
 
     return fork
 
 
-class _Arrival:
-    """The end of a joined branch: counts the branch in and resolves the join when it is the last."""
+def _arrival(sim, is_primary: bool, first_wins: bool):
+    """The end of a joined branch: counts the branch in and resolves the join when it is the
+    last. The path that continues is the primary branch's, or without one the first to arrive."""
+    end_path = sim.end_path
 
-    __slots__ = ("sim", "name", "primary")
-
-    def __init__(self, sim, name, primary):
-        self.sim, self.name, self.primary = sim, name, primary
-
-    def __call__(self, path):
+    def arrive(path):
         state = path.join
         path.join = state.outer
         instance = path.instance
-        if self.primary is None:
-            if state.chosen is None:
-                state.chosen = path
-        elif self.name == self.primary:
+        if is_primary or (first_wins and state.chosen is None):
             state.chosen = path
         state.remaining -= 1
-        self.sim.end_path(path)
+        end_path(path)
         if state.remaining == 0 and not state.launching and not instance.ended:
             return state.resolve(state, instance)
         return None
+
+    return arrive
 
 
 _STATEMENTS = {

@@ -15,6 +15,7 @@ from ..inputs import Event
 from .chance import fraction
 from .expressions import Context, compile_expression
 from .interpreter import Compiler, Path, StepError
+from .timers import AnyTimers, Timers
 from .timeutil import format_instant, local_to_instant, to_datetime, to_instant, zone
 from .values import JourneyRuntimeError, equal
 
@@ -119,6 +120,7 @@ class Family:
         self.active: dict[str, Instance] = {}
         self.last_entry: dict[str, int] = {}
         latest = max(self.versions)
+        self.newest = self.versions[latest]
         self.status = {number: "live" if number == latest else "closed" for number in self.versions}
 
     @property
@@ -133,13 +135,7 @@ class Family:
     def refresh(self) -> None:
         """Work out the live version again, after a change of statuses (read on every entry)."""
         live = [number for number, status in self._status.items() if status == "live"]
-        self._live = self.versions[max(live)] if live else None
-
-    def live(self) -> Version | None:
-        return self._live
-
-    def newest(self) -> Version:
-        return self.versions[max(self.versions)]
+        self.live: Version | None = self.versions[max(live)] if live else None
 
 
 class Simulation:
@@ -178,7 +174,7 @@ class Simulation:
         self.family_list = list(self.families.values())
         self.on_event: dict[str, list[Family]] = {}
         for family in self.families.values():
-            entry = family.newest().entry
+            entry = family.newest.entry
             if isinstance(entry, n.EventEntry):
                 self.on_event.setdefault(entry.event.name, []).append(family)
         utc = Context(self, datetime.timezone.utc)
@@ -195,7 +191,7 @@ class Simulation:
         for step in lifecycle:
             self.push(step.at, LIFECYCLE, self._lifecycle, step)
         for family in self.families.values():
-            entry = family.newest().entry
+            entry = family.newest.entry
             if isinstance(entry, n.AudienceEntry):
                 self._schedule_reads(family, entry)
 
@@ -261,26 +257,42 @@ class Simulation:
         if self.trace is not None:
             self.record("exit", instance, node_id, reason=reason)
 
-    def resumer(self, node_id, k):
+    def resume_timers(self, node_id, k, in_order: bool):
+        """Timers that resume paths at `k` (after a wait); `in_order` when they are set with
+        a fixed delay, so fall due in the order they are set (see timers.py)."""
+        sim = self
+
         def resume(path):
             instance = path.instance
             if instance.ended:
                 return
-            if self.trace is not None:
-                self.record("resume", instance, node_id)
-            self.run(k, path)
-        return resume
+            if sim.trace is not None:
+                sim.record("resume", instance, node_id)
+            try:
+                k(path)
+            except StepError as error:
+                sim._fail(instance, error.node_id, str(error))
+            except JourneyRuntimeError as error:
+                sim._fail(instance, instance.journey.node_id, str(error))
 
-    def wait(self, path, when, node_id, resume) -> None:
+        kind = Timers if in_order else AnyTimers
+        return kind(self.heap, self.sequence, RESUME, resume)
+
+    def deadline_timers(self) -> Timers:
+        """Timers for the deadlines of one `wait for … within` (a fixed delay, so in order)."""
+        return Timers(self.heap, self.sequence, TIMEOUT, self._wait_timeout)
+
+    def wait(self, path, when, node_id, timers) -> None:
         instance = path.instance
         if self.trace is not None:
             self.record("wait", instance, node_id, until=format_instant(when))
         if when > instance.deadline:
-            self._schedule_timeout(instance)
+            self.schedule_timeout(instance)
         else:
-            heapq.heappush(self.heap, (when, RESUME, next(self.sequence), resume, path))
+            timers.add(when, path)
 
-    def wait_for_event(self, path, event, where, deadline, node_id, on_event, on_timeout) -> None:
+    def wait_for_event(self, path, event, where, deadline, node_id, on_event, on_timeout,
+                       timers) -> None:
         instance = path.instance
         if self.trace is not None:
             self.record("wait", instance, node_id,
@@ -290,9 +302,9 @@ class Simulation:
             instance.waiters = []
         instance.waiters.append(waiter)
         if deadline is None or deadline > instance.deadline:
-            self._schedule_timeout(instance)
+            self.schedule_timeout(instance)
         else:
-            self.push(deadline, TIMEOUT, self._wait_timeout, waiter)
+            timers.add(deadline, waiter)
 
     def _wait_timeout(self, waiter) -> None:
         instance = waiter.path.instance
@@ -304,7 +316,7 @@ class Simulation:
             self.record("resume", instance, waiter.node_id)
         self.run(waiter.on_timeout, waiter.path)
 
-    def _schedule_timeout(self, instance) -> None:
+    def schedule_timeout(self, instance) -> None:
         if not instance.timeout_scheduled:
             instance.timeout_scheduled = True
             self.push(instance.deadline, TIMEOUT, self._timeout, instance)
@@ -372,12 +384,15 @@ class Simulation:
         while True:
             if index < count:
                 event = events[index]
-                if not heap or (event.time, EVENT) <= heap[0][:2]:
-                    if until is not None and event.time > until:
+                time = event.time
+                # the input's next event goes first unless the heap has something earlier,
+                # or a lifecycle change at the same instant
+                if not heap or time < heap[0][0] or (time == heap[0][0] and heap[0][1] >= EVENT):
+                    if until is not None and time > until:
                         index = count
                         continue
                     index += 1
-                    self.now = event.time
+                    self.now = time
                     deliver(event)
                     if progress is not None and index % progress_every == 0:
                         progress(index, count)
@@ -402,7 +417,9 @@ class Simulation:
             if instance is not None and not instance.ended:
                 self._offer(instance, event.name, data)
         for family in self.on_event.get(event.name, ()):
-            self._event_entry(family, event.profile, profile, data)
+            version = family.live or family.newest
+            if version.entry_where is None or self._may_enter(version, event.profile, profile, data):
+                self.enter(family, event.profile, profile, data)
 
     def _unknown_profile(self, profile_id) -> None:
         """Events and audience members for profiles not in the data are skipped, and counted."""
@@ -446,47 +463,48 @@ class Simulation:
         except JourneyRuntimeError:
             return False
 
-    def _event_entry(self, family, profile_id, profile, data) -> None:
-        version = family.live() or family.newest()
-        where = version.entry_where
-        if where is not None:
-            probe = _Probe(profile, profile_id, version)
-            try:
-                if where(Path(probe, None, data)) is not True:
-                    return
-            except JourneyRuntimeError as error:
-                version.errors += 1
-                if self.trace is not None:
-                    self._record_without_instance("error", version, profile_id, version.entry_id,
-                                                  message=str(error))
-                return
-        self.enter(family, profile_id, profile, data)
+    def _may_enter(self, version, profile_id, profile, data) -> bool:
+        """The entry's `where`, on the event and the profile (an error there is counted)."""
+        try:
+            return version.entry_where(Path(_Probe(profile, profile_id, version), None, data)) is True
+        except JourneyRuntimeError as error:
+            version.errors += 1
+            if self.trace is not None:
+                self._record_without_instance("error", version, profile_id, version.entry_id,
+                                              message=str(error))
+            return False
 
     def enter(self, family, profile_id, profile, data) -> None:
-        version = family.live()
+        version = family.live
         if version is None:
-            return self._reject(family.newest(), profile_id, "closed")
-        if profile_id in family.active:
+            return self._reject(family.newest, profile_id, "closed")
+        active = family.active
+        if profile_id in active:
             return self._reject(version, profile_id, "active")
+        now = self.now
         previous = family.last_entry.get(profile_id)
         if previous is not None:
             if version.reentry == "never":
                 return self._reject(version, profile_id, "reentry")
-            if version.reentry == "after" and self.now - previous < version.reentry_period:
+            if version.reentry == "after" and now - previous < version.reentry_period:
                 return self._reject(version, profile_id, "wait_period")
-        family.last_entry[profile_id] = self.now
+        family.last_entry[profile_id] = now
         if version.holdout and self.fraction("holdout", family.name, profile_id) < version.holdout:
             version.holdouts += 1
             if self.trace is not None:
                 self._record_without_instance("holdout", version, profile_id, version.entry_id)
             return
-        instance = Instance(next(self.instance_numbers), version, profile, profile_id,
-                            self.now + version.timeout)
+        instance = active[profile_id] = Instance(next(self.instance_numbers), version, profile,
+                                                 profile_id, now + version.timeout)
         version.entries += 1
-        family.active[profile_id] = instance
         if self.trace is not None:
             self.record("enter", instance, version.entry_id)
-        self.run(version.start, Path(instance, None, data))
+        try:
+            version.start(Path(instance, None, data))
+        except StepError as error:
+            self._fail(instance, error.node_id, str(error))
+        except JourneyRuntimeError as error:
+            self._fail(instance, version.node_id, str(error))
 
     def _reject(self, version, profile_id, reason) -> None:
         version.rejections[reason] += 1
@@ -497,7 +515,7 @@ class Simulation:
     # ---- audiences and lifecycle ---------------------------------------------------------
 
     def _schedule_reads(self, family, entry: n.AudienceEntry) -> None:
-        version = family.newest()
+        version = family.newest
         if entry.at is not None:
             self.push(self._instant(entry.at, version), EVENT, self._read, (family, None))
         elif entry.every is not None:
@@ -538,7 +556,7 @@ class Simulation:
 
     def _read(self, argument) -> None:
         family, period = argument
-        entry = family.newest().entry
+        entry = family.newest.entry
         for profile_id in self.audience_members(entry.audience.name):
             self.enter(family, profile_id, self.profiles[profile_id], None)
         if period is not None:
