@@ -4,7 +4,9 @@ that name the file and the line."""
 from __future__ import annotations
 
 import csv
+import datetime
 import json
+import operator
 import pathlib
 import re
 import tomllib
@@ -53,11 +55,15 @@ def _read(path) -> str:
         raise InputError(path, None, error.strerror or str(error)) from None
 
 
-def _json_lines(path, chunk: int = 5000):
-    """(line number, value) for each non-blank line. Lines are decoded a chunk at a time, as
-    one JSON array (twice as fast as line by line); a chunk that fails (a bad or blank line)
-    is decoded line by line, to skip blank lines and name a bad one."""
-    lines = _read(path).splitlines()
+#: Lines decoded at once by the JSON Lines readers.
+CHUNK = 5000
+
+
+def _json_chunks(path):
+    """The file's non-blank lines decoded, as (line numbers, values) a chunk at a time. A chunk
+    is decoded as one JSON array (twice as fast as line by line); a chunk that fails (a bad or
+    a blank line) is decoded line by line, to skip blank lines and name a bad one."""
+    lines, chunk = _read(path).splitlines(), CHUNK
     for begin in range(0, len(lines), chunk):
         part = lines[begin:begin + chunk]
         try:
@@ -65,16 +71,19 @@ def _json_lines(path, chunk: int = 5000):
         except json.JSONDecodeError:
             values = None
         if values is not None and len(values) == len(part):
-            yield from zip(range(begin + 1, begin + 1 + len(part)), values)
+            yield range(begin + 1, begin + 1 + len(part)), values
             continue
+        numbers, values = [], []
         for number, line in enumerate(part, start=begin + 1):
             if not line.strip():
                 continue
             try:
-                yield number, json.loads(line)
+                values.append(json.loads(line))
             except json.JSONDecodeError as error:
                 raise InputError(path, number, f"not valid JSON ({error.msg} at column "
                                  f"{error.colno})") from None
+            numbers.append(number)
+        yield numbers, values
 
 
 def _json(path):
@@ -155,29 +164,78 @@ def load_profiles(path) -> list[dict]:
             except InputError as error:
                 raise InputError(path, None, f"profile {index}: {error.message}") from None
         return profiles
-    return [_profile(path, line, record, seen) for line, record in _json_lines(path)]
+    profiles: list[dict] = []
+    for numbers, records in _json_chunks(path):
+        if not _plain_profiles(records, seen):
+            records = [_profile(path, line, record, seen) for line, record in zip(numbers, records)]
+        profiles.extend(records)
+    return profiles
+
+
+def _plain_profiles(records: list, seen: set) -> bool:
+    """Whether a chunk of profiles is all objects with a new text `id`, checked in bulk (and
+    then added to `seen`); if not, the caller checks them one by one, to name the problem."""
+    try:
+        ids = [record["id"] for record in records]
+    except (KeyError, TypeError):
+        return False
+    if set(map(type, ids)) != {str} or "" in ids:  # (only objects have an "id" to read)
+        return False
+    unique = set(ids)
+    if len(unique) != len(ids) or not unique.isdisjoint(seen):
+        return False
+    seen.update(unique)
+    return True
+
+
+_NO_DATA: dict = {}  # the data of the events that have none, shared: event data is read-only
 
 
 def load_events(path) -> list[Event]:
     """Events from JSON Lines: {"time", "profile", "event", "data"}, in file order."""
-    events = []
-    append = events.append
-    for line, record in _json_lines(path):
-        try:
-            time, who, name = record["time"], record["profile"], record["event"]
-        except (KeyError, TypeError):
-            raise _event_error(path, line, record) from None
-        data = record.get("data")
-        if data is None:
-            data = {}
-        elif type(data) is not dict:
-            raise InputError(path, line, "`data` must be an object")
-        try:
-            instant = parse_instant(time)
-        except TimeError as error:
-            raise InputError(path, line, str(error)) from None
-        append(Event(instant, who if type(who) is str else str(who), str(name), data, line))
+    events: list[Event] = []
+    for numbers, records in _json_chunks(path):
+        try:  # the usual chunk: every event well formed, its time in UTC or with an offset
+            chunk = [Event(_utc_seconds(record["time"]), str(record["profile"]),
+                           str(record["event"]), record.get("data", _NO_DATA), line)
+                     for line, record in zip(numbers, records)]
+            if set(map(type, map(_data_of, chunk))) <= {dict}:
+                events.extend(chunk)
+                continue
+        except (KeyError, TypeError, AttributeError, ValueError):
+            pass  # checked again one by one, to name the problem
+        events.extend(_event(path, line, record) for line, record in zip(numbers, records))
     return events
+
+
+_fromisoformat = datetime.datetime.fromisoformat
+_data_of = operator.attrgetter("data")
+
+
+def _utc_seconds(text: str) -> int:
+    """The fast path of parse_instant, for a well-formed time with a zone (ValueError if not)."""
+    moment = _fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError(text)
+    return int(moment.timestamp())
+
+
+def _event(path, line: int, record) -> Event:
+    """One event checked field by field, with an error that names the problem."""
+    try:
+        time, who, name = record["time"], record["profile"], record["event"]
+    except (KeyError, TypeError):
+        raise _event_error(path, line, record) from None
+    data = record.get("data")
+    if data is None or data == {}:
+        data = _NO_DATA
+    elif type(data) is not dict:
+        raise InputError(path, line, "`data` must be an object")
+    try:
+        instant = parse_instant(time)
+    except TimeError as error:
+        raise InputError(path, line, str(error)) from None
+    return Event(instant, who if type(who) is str else str(who), str(name), data, line)
 
 
 def _event_error(path, line: int, record) -> InputError:

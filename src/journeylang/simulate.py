@@ -248,7 +248,7 @@ def build_report(simulation: Simulation, workspace: Workspace, start: int, built
             statements.sort(key=lambda s: (s["node"].rsplit(":", 2)[0],
                                            int(s["node"].rsplit(":", 2)[1]),
                                            int(s["node"].rsplit(":", 2)[2])))
-            in_flight = sum(1 for instance in family.active.values() if instance.journey is version)
+            in_flight = sum(1 for instance in family.in_flight() if instance.journey is version)
             sends = [{"channel": key[2], "message": key[3], "sent": counts[0],
                       "suppressed": counts[1]}
                      for key, counts in sorted(simulation.sends.items()) if key[:2] == (name, number)]

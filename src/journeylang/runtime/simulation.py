@@ -29,19 +29,31 @@ LIFECYCLE, EVENT, RESUME, TIMEOUT = 0, 1, 2, 3
 class Instance:
     """One profile's journey through one version: compact, as a million may be in flight."""
 
-    __slots__ = ("number", "journey", "profile", "profile_id", "live", "ended", "deadline",
-                 "timeout_scheduled", "waiters")
+    __slots__ = ("number", "journey", "profile", "profile_id", "member", "live", "ended",
+                 "deadline", "timeout_scheduled", "waiters")
 
-    def __init__(self, number, journey, profile, profile_id, deadline):
+    def __init__(self, number, journey, profile, profile_id, member, deadline):
         self.number = number
         self.journey = journey
         self.profile = profile
         self.profile_id = profile_id
+        self.member = member
         self.live = 1
         self.ended = False
         self.deadline = deadline
         self.timeout_scheduled = False
         self.waiters = None
+
+
+class Member:
+    """A profile's standing in one journey: the instance it is in, if any (never two at
+    once), and when it last entered (for the re-entry rules)."""
+
+    __slots__ = ("instance", "entered")
+
+    def __init__(self):
+        self.instance = None
+        self.entered = None
 
 
 class Waiter:
@@ -117,8 +129,7 @@ class Family:
     def __init__(self, name: str, versions: list[Version]):
         self.name = name
         self.versions = {v.version: v for v in sorted(versions, key=lambda v: v.version)}
-        self.active: dict[str, Instance] = {}
-        self.last_entry: dict[str, int] = {}
+        self.members: dict[str, Member] = {}
         latest = max(self.versions)
         self.newest = self.versions[latest]
         self.status = {number: "live" if number == latest else "closed" for number in self.versions}
@@ -131,6 +142,11 @@ class Family:
     def status(self, statuses: dict[int, str]) -> None:
         self._status = statuses
         self.refresh()
+
+    def in_flight(self) -> list[Instance]:
+        """The instances under way, in the order they started."""
+        instances = [m.instance for m in self.members.values() if m.instance is not None]
+        return sorted(instances, key=lambda instance: instance.number)
 
     def refresh(self) -> None:
         """Work out the live version again, after a change of statuses (read on every entry)."""
@@ -251,9 +267,9 @@ class Simulation:
         instance.ended = True
         version = instance.journey
         version.exits[reason] += 1
-        family = self.families[version.name]
-        if family.active.get(instance.profile_id) is instance:
-            del family.active[instance.profile_id]
+        member = instance.member
+        if member.instance is instance:
+            member.instance = None
         if self.trace is not None:
             self.record("exit", instance, node_id, reason=reason)
 
@@ -413,9 +429,11 @@ class Simulation:
             return self._unknown_profile(event.profile)
         data = event.data
         for family in self.family_list:  # a profile is in a journey at most once at a time
-            instance = family.active.get(event.profile)
-            if instance is not None and not instance.ended:
-                self._offer(instance, event.name, data)
+            member = family.members.get(event.profile)
+            if member is not None:
+                instance = member.instance
+                if instance is not None and not instance.ended:
+                    self._offer(instance, event.name, data)
         for family in self.on_event.get(event.name, ()):
             version = family.live or family.newest
             if version.entry_where is None or self._may_enter(version, event.profile, profile, data):
@@ -478,24 +496,25 @@ class Simulation:
         version = family.live
         if version is None:
             return self._reject(family.newest, profile_id, "closed")
-        active = family.active
-        if profile_id in active:
-            return self._reject(version, profile_id, "active")
         now = self.now
-        previous = family.last_entry.get(profile_id)
-        if previous is not None:
+        member = family.members.get(profile_id)
+        if member is None:
+            member = family.members[profile_id] = Member()
+        elif member.instance is not None:
+            return self._reject(version, profile_id, "active")
+        elif member.entered is not None:
             if version.reentry == "never":
                 return self._reject(version, profile_id, "reentry")
-            if version.reentry == "after" and now - previous < version.reentry_period:
+            if version.reentry == "after" and now - member.entered < version.reentry_period:
                 return self._reject(version, profile_id, "wait_period")
-        family.last_entry[profile_id] = now
+        member.entered = now
         if version.holdout and self.fraction("holdout", family.name, profile_id) < version.holdout:
             version.holdouts += 1
             if self.trace is not None:
                 self._record_without_instance("holdout", version, profile_id, version.entry_id)
             return
-        instance = active[profile_id] = Instance(next(self.instance_numbers), version, profile,
-                                                 profile_id, now + version.timeout)
+        instance = member.instance = Instance(next(self.instance_numbers), version, profile,
+                                              profile_id, member, now + version.timeout)
         version.entries += 1
         if self.trace is not None:
             self.record("enter", instance, version.entry_id)
@@ -586,8 +605,7 @@ class Simulation:
         family.refresh()
         if step.action == "stop":
             version = family.versions[number]
-            doomed = sorted((i for i in family.active.values() if i.journey is version),
-                            key=lambda i: i.number)
+            doomed = [i for i in family.in_flight() if i.journey is version]
             for instance in doomed:
                 self.finish(instance, "stopped", version.node_id)
 

@@ -11,13 +11,13 @@ flight, and timers fire in exactly the order one heap of all of them would give.
 from __future__ import annotations
 
 import collections
-import heapq
+from heapq import heappush
 
 
 class Timers:
     """Timers that fall due in the order they are set; each calls `function(argument)`."""
 
-    __slots__ = ("heap", "sequence", "priority", "function", "queue")
+    __slots__ = ("heap", "sequence", "priority", "function", "queue", "on_heap")
 
     def __init__(self, heap: list, sequence, priority: int, function):
         self.heap = heap
@@ -25,12 +25,13 @@ class Timers:
         self.priority = priority
         self.function = function
         self.queue: collections.deque = collections.deque()
+        self.on_heap = self.fire  # what the heap calls, bound once
 
     def add(self, time: int, argument) -> None:
         queue = self.queue
         sequence = next(self.sequence)
         if not queue:
-            heapq.heappush(self.heap, (time, self.priority, sequence, self.fire, None))
+            heappush(self.heap, (time, self.priority, sequence, self.on_heap, None))
         queue.append((time, sequence, argument))
 
     def fire(self, _) -> None:
@@ -39,7 +40,7 @@ class Timers:
         argument = queue.popleft()[2]
         if queue:
             time, sequence, _ = queue[0]
-            heapq.heappush(self.heap, (time, self.priority, sequence, self.fire, None))
+            heappush(self.heap, (time, self.priority, sequence, self.on_heap, None))
         self.function(argument)
 
 
@@ -55,4 +56,4 @@ class AnyTimers:
         self.function = function
 
     def add(self, time: int, argument) -> None:
-        heapq.heappush(self.heap, (time, self.priority, next(self.sequence), self.function, argument))
+        heappush(self.heap, (time, self.priority, next(self.sequence), self.function, argument))
