@@ -9,7 +9,8 @@ same sends: the count of each message and the sum of its send times. Prints seco
 profiles/s, µs/profile, peak RSS and the ratio journeylang / hand-written (each time the best
 of --repeat runs, 3 by default); exits 1 when the
 two disagree. `--check-only` checks agreement without the timing table; `--whole-process`
-also times `journey run` as a command on the same inputs written as JSON Lines.
+also times `journey run` as a command on the same inputs written as JSON Lines (the best of
+--repeat runs too).
 """
 
 from __future__ import annotations
@@ -106,15 +107,19 @@ def spawn(name: str, count: int, seed: int, with_tally: bool, repeat: int) -> di
     return json.loads(output.splitlines()[-1])
 
 
-def whole_process(count: int, seed: int) -> float:
+def whole_process(count: int, seed: int, repeat: int) -> float:
+    """`journey run` as a command on the inputs written as JSON Lines: the best of `repeat`."""
     with tempfile.TemporaryDirectory() as temporary:
         directory = pathlib.Path(temporary)
         generate.write(directory, generate.profiles(count, seed))
         (directory / JOURNEY.name).write_text(JOURNEY.read_text())
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "journeylang", "run", str(directory), "--format",
-                        "json"], check=True, capture_output=True)
-        return time.perf_counter() - started
+        seconds = float("inf")
+        for _ in range(repeat):
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "journeylang", "run", str(directory), "--format",
+                            "json"], check=True, capture_output=True)
+            seconds = min(seconds, time.perf_counter() - started)
+        return seconds
 
 
 def main() -> None:
@@ -149,7 +154,7 @@ def main() -> None:
               f"{seconds / args.n * 1e6:12.2f}{figures['rss_mib']:14.0f}")
     print(f"ratio journeylang / hand-written: {mine['seconds'] / theirs['seconds']:.2f}")
     if args.whole_process:
-        seconds = whole_process(args.n, args.seed)
+        seconds = whole_process(args.n, args.seed, repeat)
         print(f"journey run (whole process, JSON Lines in, report out): {seconds:.2f} s, "
               f"{seconds / mine['seconds']:.2f}x the API time")
 

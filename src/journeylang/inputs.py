@@ -13,7 +13,7 @@ import tomllib
 
 import attrs
 
-from .runtime.timeutil import TimeError, parse_delay, parse_instant
+from .runtime.timeutil import EPOCH, SECOND, TimeError, parse_delay, parse_instant
 
 
 #: The files `journey run` reads from a workspace when no option names them.
@@ -196,10 +196,11 @@ def load_events(path) -> list[Event]:
     events: list[Event] = []
     for numbers, records in _json_chunks(path):
         try:  # the usual chunk: every event well formed, its time in UTC or with an offset
-            chunk = [Event(_utc_seconds(record["time"]), str(record["profile"]),
-                           str(record["event"]), record.get("data", _NO_DATA), line)
+            chunk = [Event((_fromisoformat(record["time"]) - EPOCH) // SECOND, record["profile"],
+                           record["event"], record.get("data", _NO_DATA), line)
                      for line, record in zip(numbers, records)]
-            if set(map(type, map(_data_of, chunk))) <= {dict}:
+            if (set(map(type, map(_profile_of, chunk))) == set(map(type, map(_name_of, chunk)))
+                    == {str} and set(map(type, map(_data_of, chunk))) == {dict}):
                 events.extend(chunk)
                 continue
         except (KeyError, TypeError, AttributeError, ValueError):
@@ -209,15 +210,8 @@ def load_events(path) -> list[Event]:
 
 
 _fromisoformat = datetime.datetime.fromisoformat
+_profile_of, _name_of = operator.attrgetter("profile"), operator.attrgetter("name")
 _data_of = operator.attrgetter("data")
-
-
-def _utc_seconds(text: str) -> int:
-    """The fast path of parse_instant, for a well-formed time with a zone (ValueError if not)."""
-    moment = _fromisoformat(text)
-    if moment.tzinfo is None:
-        raise ValueError(text)
-    return int(moment.timestamp())
 
 
 def _event(path, line: int, record) -> Event:

@@ -8,7 +8,7 @@ import re
 import zoneinfo
 
 UTC = datetime.timezone.utc
-_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=UTC)
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class TimeError(ValueError):
@@ -25,13 +25,17 @@ def zone(name: str) -> datetime.tzinfo:
         raise TimeError(f"unknown time zone `{name}` (use an IANA name like \"Europe/Paris\")") from None
 
 
+SECOND = datetime.timedelta(seconds=1)
+
+
 def to_instant(moment: datetime.datetime) -> int:
-    """An aware date-time as whole seconds since the epoch."""
-    return int(moment.timestamp())
+    """An aware date-time as whole seconds since the epoch (the second it falls in; a naive
+    one is a TypeError)."""
+    return (moment - EPOCH) // SECOND
 
 
 def to_datetime(instant: int) -> datetime.datetime:
-    return _EPOCH + datetime.timedelta(seconds=instant)
+    return EPOCH + datetime.timedelta(seconds=instant)
 
 
 _format_cache: dict[int, str] = {}
