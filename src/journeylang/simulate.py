@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import itertools
 import operator
 import os
 import pathlib
@@ -16,7 +17,7 @@ from .checker import check_workspace
 from .diagnostics import Diagnostic
 from .inputs import (AUDIENCES_FILE, DATASOURCES_FILE, EVENTS_FILE, PROFILES_FILE, Event,
                      InputError, Scenario, load_audiences, load_datasources, load_events,
-                     load_profiles, load_scenario)
+                     load_profiles_by_id, load_scenario)
 from .lockfile import read_lock
 from .runtime.population import simulated_events, simulated_profiles
 from .runtime.simulation import Simulation, fewer_collections, scheduled_reads
@@ -25,6 +26,7 @@ from .runtime.trace import Tee, TraceWriter
 from .workspace import Workspace, load
 
 DEFAULT_START = parse_instant("2026-01-05T00:00:00Z")
+_time_of = operator.attrgetter("time")
 
 
 class SimulationError(Exception):
@@ -113,7 +115,7 @@ def _simulate(paths, *, profiles, events, audiences, datasources, scenario, star
     if built_in:
         profiles = simulated_profiles(population or 1000, seed)
     elif not isinstance(profiles, list):
-        profiles = load_profiles(profiles)
+        profiles = load_profiles_by_id(profiles)
     if events is None and built_in:
         events = simulated_events(profiles, start if start is not None else DEFAULT_START, seed)
     elif events is None:
@@ -123,7 +125,9 @@ def _simulate(paths, *, profiles, events, audiences, datasources, scenario, star
     datasources = (datasources if isinstance(datasources, dict) or datasources is None
                    else load_datasources(datasources))
 
-    events = sorted(events, key=operator.attrgetter("time"))  # stable: input order at one time
+    times = list(map(_time_of, events))
+    if not all(map(operator.le, times, itertools.islice(times, 1, None))):  # usually in order
+        events = sorted(events, key=_time_of)  # stable: input order at one time
     if start is None:
         candidates = [events[0].time] if events else []
         candidates += [step.at for step in scene.lifecycle]
@@ -144,7 +148,7 @@ def _simulate(paths, *, profiles, events, audiences, datasources, scenario, star
     schema = _profile_schema(programs)
     event_schemas = _event_schemas(programs)
     if schema is not None:
-        for profile in profiles:
+        for profile in profiles.values() if isinstance(profiles, dict) else profiles:
             _coerce(profile, schema)
     if event_schemas:
         for event in events:
@@ -182,6 +186,7 @@ def _simulate(paths, *, profiles, events, audiences, datasources, scenario, star
         if trace_file is not None:
             trace_file.close()
     report = build_report(simulation, workspace, start, built_in)
+    simulation.release()
     return SimulationResult(report, records, diagnostics)
 
 
@@ -248,7 +253,7 @@ def build_report(simulation: Simulation, workspace: Workspace, start: int, built
             statements.sort(key=lambda s: (s["node"].rsplit(":", 2)[0],
                                            int(s["node"].rsplit(":", 2)[1]),
                                            int(s["node"].rsplit(":", 2)[2])))
-            in_flight = sum(1 for instance in family.in_flight() if instance.journey is version)
+            in_flight = version.entries - sum(version.exits.values())  # entered, not yet out
             sends = [{"channel": key[2], "message": key[3], "sent": counts[0],
                       "suppressed": counts[1]}
                      for key, counts in sorted(simulation.sends.items()) if key[:2] == (name, number)]

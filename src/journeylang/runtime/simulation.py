@@ -9,6 +9,7 @@ import datetime
 import gc
 import heapq
 import itertools
+import operator
 
 from .. import nodes as n
 from ..inputs import Event
@@ -159,7 +160,8 @@ class Simulation:
                  datasources=None, lifecycle=(), behaviours=(), seed=0, start=None, until=None,
                  trace=None, profile_schema=None, event_schemas=None, progress=None,
                  statuses=None):
-        """`statuses` ({journey: {version: status}}, from the lock file) sets where a journey's
+        """`profiles`: a list of profiles, or a dict of them by id (as the loader makes it).
+        `statuses` ({journey: {version: status}}, from the lock file) sets where a journey's
         versions start; versions it does not name are drafts. Without it, or for a journey the
         scenario's lifecycle governs, the latest version is live (or nothing is, until the
         lifecycle publishes one)."""
@@ -171,7 +173,8 @@ class Simulation:
         self.heap: list = []
         self.sequence = itertools.count()
         self.instance_numbers = itertools.count(1)
-        self.profiles = {profile["id"]: profile for profile in profiles}
+        self.profiles = profiles if isinstance(profiles, dict) else dict(
+            zip(map(operator.itemgetter("id"), profiles), profiles))
         self.profile_count = len(self.profiles)
         self.events = events
         self.event_count = len(events)
@@ -397,24 +400,26 @@ class Simulation:
         index, count, until = 0, len(events), self.until
         deliver = self._deliver
         progress, progress_every = self.progress, max(1, count // 200)
-        while True:
-            if index < count:
-                event = events[index]
-                time = event.time
-                # the input's next event goes first unless the heap has something earlier,
-                # or a lifecycle change at the same instant
-                if not heap or time < heap[0][0] or (time == heap[0][0] and heap[0][1] >= EVENT):
-                    if until is not None and time > until:
-                        index = count
-                        continue
-                    index += 1
+        while index < count:  # the input's events, merged with what the heap holds
+            event = events[index]
+            time = event.time
+            if heap:
+                first = heap[0]  # goes before the event if earlier, or a lifecycle step at its instant
+                if first[0] < time or (first[0] == time and first[1] < EVENT):
+                    if until is not None and first[0] > until:
+                        break
+                    time, _, _, function, argument = pop(heap)
                     self.now = time
-                    deliver(event)
-                    if progress is not None and index % progress_every == 0:
-                        progress(index, count)
+                    function(argument)
                     continue
-            if not heap:
+            if until is not None and time > until:
                 break
+            index += 1
+            self.now = time
+            deliver(event)
+            if progress is not None and index % progress_every == 0:
+                progress(index, count)
+        while heap:  # then what the heap holds
             if until is not None and heap[0][0] > until:
                 break
             time, _, _, function, argument = pop(heap)
@@ -422,6 +427,16 @@ class Simulation:
             function(argument)
         if progress is not None:
             progress(count, count)
+
+    def release(self) -> None:
+        """Let go of everything, once the report is built. Compiled steps hold the simulation
+        and instances hold their member, so without this the run's memory would wait for the
+        next full collection (a long walk over millions of objects) instead of going back at
+        once."""
+        for family in self.family_list:
+            for member in family.members.values():
+                member.instance = None
+        self.__dict__.clear()
 
     def _deliver(self, event: Event) -> None:
         profile = self.profiles.get(event.profile)

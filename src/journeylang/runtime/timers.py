@@ -17,7 +17,7 @@ from heapq import heappush
 class Timers:
     """Timers that fall due in the order they are set; each calls `function(argument)`."""
 
-    __slots__ = ("heap", "sequence", "priority", "function", "queue", "on_heap")
+    __slots__ = ("heap", "sequence", "priority", "function", "queue")
 
     def __init__(self, heap: list, sequence, priority: int, function):
         self.heap = heap
@@ -25,13 +25,12 @@ class Timers:
         self.priority = priority
         self.function = function
         self.queue: collections.deque = collections.deque()
-        self.on_heap = self.fire  # what the heap calls, bound once
 
     def add(self, time: int, argument) -> None:
         queue = self.queue
         sequence = next(self.sequence)
         if not queue:
-            heappush(self.heap, (time, self.priority, sequence, self.on_heap, None))
+            heappush(self.heap, (time, self.priority, sequence, self.fire, None))
         queue.append((time, sequence, argument))
 
     def fire(self, _) -> None:
@@ -40,7 +39,7 @@ class Timers:
         argument = queue.popleft()[2]
         if queue:
             time, sequence, _ = queue[0]
-            heappush(self.heap, (time, self.priority, sequence, self.on_heap, None))
+            heappush(self.heap, (time, self.priority, sequence, self.fire, None))
         self.function(argument)
 
 
