@@ -74,26 +74,34 @@ def _read(path) -> str:
         raise InputError(path, None, error.strerror or str(error)) from None
 
 
-#: Lines decoded at once by the JSON Lines readers.
-CHUNK = 5000
+#: About how many characters of a JSON Lines file are decoded at once.
+CHUNK = 1 << 18
 
 
 def _json_chunks(path):
-    """The file's non-blank lines decoded, as (line numbers, values) a chunk at a time. A chunk
-    is decoded as one JSON array (twice as fast as line by line); a chunk that fails (a bad or
-    a blank line) is decoded line by line, to skip blank lines and name a bad one."""
-    lines, chunk = _read(path).splitlines(), CHUNK
-    for begin in range(0, len(lines), chunk):
-        part = lines[begin:begin + chunk]
+    """The file's non-blank lines decoded, as (line numbers, values) a chunk of whole lines at
+    a time. A chunk is decoded as one JSON array, its newlines made commas (twice as fast as
+    line by line); a chunk that fails (a bad or a blank line) is decoded line by line, to skip
+    blank lines and name a bad one. Lines end with a newline (a carriage return before it
+    is white space to JSON)."""
+    text, size = _read(path), CHUNK
+    start, first, length = 0, 1, len(text)
+    while start < length:
+        end = text.find("\n", start + size - 1)
+        end = length if end < 0 else end + 1
+        chunk = text[start:end].removesuffix("\n")
+        start = end
+        count = chunk.count("\n") + 1
         try:
-            values = json.loads("[" + ",".join(part) + "]")
+            values = json.loads("[" + chunk.replace("\n", ",") + "]")
         except json.JSONDecodeError:
             values = None
-        if values is not None and len(values) == len(part):
-            yield range(begin + 1, begin + 1 + len(part)), values
+        if values is not None and len(values) == count:
+            yield range(first, first + count), values
+            first += count
             continue
         numbers, values = [], []
-        for number, line in enumerate(part, start=begin + 1):
+        for number, line in enumerate(chunk.split("\n"), start=first):
             if not line.strip():
                 continue
             try:
@@ -102,6 +110,7 @@ def _json_chunks(path):
                 raise InputError(path, number, f"not valid JSON ({error.msg} at column "
                                  f"{error.colno})") from None
             numbers.append(number)
+        first += count
         yield numbers, values
 
 
