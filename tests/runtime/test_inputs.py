@@ -35,19 +35,20 @@ def as_tuples(events):
     return [(e.time, e.profile, e.name, e.data, e.line) for e in events]
 
 
-def read(load, tmp_path, lines, chunk, monkeypatch):
+def read(load, tmp_path, lines, chunk, monkeypatch, newline="\n"):
     monkeypatch.setattr(inputs, "CHUNK", chunk)
     path = tmp_path / "input.jsonl"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_bytes((newline.join(lines) + newline).encode("utf-8"))
     try:
         return load(path)
     except InputError as error:
         return f"line {error.line}: {error.message}"
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
 @pytest.mark.parametrize("chunk", [1, 100, 250, 1 << 18])
-def test_events_read_the_same_in_any_chunks(chunk, tmp_path, monkeypatch):
-    events = read(load_events, tmp_path, GOOD_EVENTS, chunk, monkeypatch)
+def test_events_read_the_same_in_any_chunks(chunk, newline, tmp_path, monkeypatch):
+    events = read(load_events, tmp_path, GOOD_EVENTS, chunk, monkeypatch, newline)
     assert as_tuples(events) == [
         (1767225600, "p1", "signup", {}, 1),
         (1767225600, "p2", "signup", {"a": 1}, 2),
