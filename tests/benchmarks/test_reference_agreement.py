@@ -21,3 +21,13 @@ def test_the_check_speed_benchmark_runs():
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "lines/s" in result.stdout
+
+
+def test_the_linearity_benchmark_prints_both_sides_at_both_sizes():
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "linearity.py"), "300",
+                             "--factor", "2"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    header, *rows = result.stdout.splitlines()
+    assert "N=300" in header and "N=600" in header
+    assert [row.split()[0] for row in rows] == ["journeylang", "hand-written"]
+    assert all(len(row.split()) == 4 for row in rows)  # two costs and their growth
