@@ -434,8 +434,10 @@ class Simulation:
         next full collection (a long walk over millions of objects) instead of going back at
         once."""
         for family in self.family_list:
-            for member in family.members.values():
-                member.instance = None
+            in_flight = sum(v.entries - sum(v.exits.values()) for v in family.versions.values())
+            if in_flight:  # an instance and its member hold each other
+                for member in family.members.values():
+                    member.instance = None
         self.__dict__.clear()
 
     def _deliver(self, event: Event) -> None:
