@@ -12,6 +12,8 @@ import io
 
 import pytest
 
+from journeylang.runtime import simulation
+from journeylang.runtime.timers import AnyTimers
 from journeylang.simulate import simulate
 
 from ..conftest import CASES, assert_golden
@@ -39,3 +41,11 @@ def test_run_case(case, monkeypatch):
 def test_same_inputs_and_seed_give_identical_bytes(monkeypatch):
     case = CASES / "run" / "behaviours-seeded"
     assert run_case(case, monkeypatch) == run_case(case, monkeypatch)
+
+
+@pytest.mark.parametrize("case", RUN_CASES, ids=[case.name for case in RUN_CASES])
+def test_queued_timers_fire_as_one_heap_would(case, monkeypatch):
+    """Fixed-delay timers wait in a queue per statement (runtime/timers.py): with every timer
+    put straight on the heap instead, each case must give the same trace."""
+    monkeypatch.setattr(simulation, "Timers", AnyTimers)
+    assert run_case(case, monkeypatch) == (case / "expected.jsonl").read_text(encoding="utf-8")
