@@ -32,9 +32,6 @@ class Path:
         self.event = event
         self.join = join  # the _JoinState of the innermost join this path must arrive at
 
-    def branch(self, join) -> "Path":
-        return Path(self.instance, dict(self.scope) if self.scope else None, self.event, join)
-
 
 class _JoinState:
     """A fork's join for one instance: how many named branches are still out, the path that
@@ -386,9 +383,11 @@ def _fork(c: Compiler, node: n.Fork, join: n.Join | None, k):
                 path.join = state if is_joined else outer
                 handed_on = True
                 body(path)
-            else:
+            else:  # a path of its own, with its own copy of the `let` bindings
                 instance.live += 1
-                body(path.branch(state if is_joined else outer))
+                scope = path.scope
+                body(Path(instance, dict(scope) if scope else None, path.event,
+                          state if is_joined else outer))
         if state is not None:
             state.launching = False
             if state.remaining == 0 and not instance.ended:
@@ -403,7 +402,6 @@ def _fork(c: Compiler, node: n.Fork, join: n.Join | None, k):
 def _arrival(sim, is_primary: bool, first_wins: bool):
     """The end of a joined branch: counts the branch in and resolves the join when it is the
     last. The path that continues is the primary branch's, or without one the first to arrive."""
-    end_path = sim.end_path
 
     def arrive(path):
         state = path.join
@@ -412,7 +410,7 @@ def _arrival(sim, is_primary: bool, first_wins: bool):
         if is_primary or (first_wins and state.chosen is None):
             state.chosen = path
         state.remaining -= 1
-        end_path(path)
+        instance.live -= 1  # this path ends here; never the last, as the join holds one
         if state.remaining == 0 and not state.launching and not instance.ended:
             return state.resolve(state, instance)
         return None
