@@ -1,5 +1,5 @@
 """`python -m journeylang`: the `journey` command."""
 
-from .cli import main
+from .cli import entry
 
-main(prog_name="journey")
+entry()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -136,6 +137,28 @@ def run(path, profiles, events, audiences, datasources, scenario, start, until, 
         click.echo(report_json(result.report))
     else:
         render(result.report, Console(highlight=False))
+
+
+def entry() -> None:
+    """The `journey` command as installed: `main`, then an exit that skips tearing the
+    interpreter down. A large run leaves millions of objects (profiles, events), and freeing
+    them one by one at exit would only delay the prompt; the output is flushed first."""
+    try:
+        main(prog_name="journey")
+        code = 0
+    except SystemExit as leaving:
+        code = leaving.code
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # a closed pipe (`journey … | head`)
+            pass
+    os._exit(code)
 
 
 def _now() -> str:
