@@ -137,6 +137,7 @@ def run(path, profiles, events, audiences, datasources, scenario, start, until, 
         click.echo(report_json(result.report))
     else:
         render(result.report, Console(highlight=False))
+    return result  # kept until the command exits (see `entry`): its inputs can be millions of objects
 
 
 def entry() -> None:
@@ -145,9 +146,10 @@ def entry() -> None:
     them one by one at exit would only delay the prompt; the output is flushed first."""
     try:
         main(prog_name="journey")
-        code = 0
+        ending = SystemExit(0)
     except SystemExit as leaving:
-        code = leaving.code
+        ending = leaving  # kept until the exit: its traceback holds what the command returned
+    code = ending.code
     if code is None:
         code = 0
     elif not isinstance(code, int):

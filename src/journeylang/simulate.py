@@ -41,11 +41,15 @@ class SimulationError(Exception):
 
 @attrs.define
 class SimulationResult:
-    """What a run produced: the report (a JSON-ready dict) and, if asked for, every record."""
+    """What a run produced: the report (a JSON-ready dict), every record if asked for, the
+    checker's warnings, and the profiles by id as the run left them (`set profile` changes
+    them) with the events it replayed, in time order."""
 
     report: dict
     records: list[dict] | None = None
     diagnostics: list[Diagnostic] = attrs.Factory(list)
+    profiles: dict[str, dict] = attrs.Factory(dict)
+    events: list[Event] = attrs.Factory(list)
 
     def sends(self) -> dict[tuple[str, str], int]:
         """Messages sent, per (channel, message), over every journey and version."""
@@ -186,8 +190,9 @@ def _simulate(paths, *, profiles, events, audiences, datasources, scenario, star
         if trace_file is not None:
             trace_file.close()
     report = build_report(simulation, workspace, start, built_in)
+    by_id = simulation.profiles
     simulation.release()
-    return SimulationResult(report, records, diagnostics)
+    return SimulationResult(report, records, diagnostics, by_id, events)
 
 
 def _instant(value, what: str) -> int:
