@@ -258,7 +258,6 @@ def build_report(simulation: Simulation, workspace: Workspace, start: int, built
             statements.sort(key=lambda s: (s["node"].rsplit(":", 2)[0],
                                            int(s["node"].rsplit(":", 2)[1]),
                                            int(s["node"].rsplit(":", 2)[2])))
-            in_flight = version.entries - sum(version.exits.values())  # entered, not yet out
             sends = [{"channel": key[2], "message": key[3], "sent": counts[0],
                       "suppressed": counts[1]}
                      for key, counts in sorted(simulation.sends.items()) if key[:2] == (name, number)]
@@ -269,7 +268,7 @@ def build_report(simulation: Simulation, workspace: Workspace, start: int, built
                 "holdouts": version.holdouts,
                 "rejections": dict(sorted(version.rejections.items())),
                 "exits": dict(sorted(version.exits.items())),
-                "in_flight": in_flight,
+                "in_flight": version.in_flight(),
                 "errors": version.errors,
                 "statements": statements,
                 "sends": sends,

@@ -105,6 +105,10 @@ class Version:
         self.start = self.compiler.block(node.body, sim.end_path)
         self.reached.extend([0] * (len(self.compiler.nodes) - len(self.reached)))
 
+    def in_flight(self) -> int:
+        """Profiles in this version now: every entry ends in exactly one exit."""
+        return self.entries - sum(self.exits.values())
+
 
 def _optional(expression, ctx):
     return compile_expression(expression, ctx) if expression is not None else None
@@ -287,12 +291,7 @@ class Simulation:
                 return
             if sim.trace is not None:
                 sim.record("resume", instance, node_id)
-            try:
-                k(path)
-            except StepError as error:
-                sim._fail(instance, error.node_id, str(error))
-            except JourneyRuntimeError as error:
-                sim._fail(instance, instance.journey.node_id, str(error))
+            sim.run(k, path)
 
         kind = Timers if in_order else AnyTimers
         return kind(self.heap, self.sequence, RESUME, resume)
@@ -434,8 +433,7 @@ class Simulation:
         next full collection (a long walk over millions of objects) instead of going back at
         once."""
         for family in self.family_list:
-            in_flight = sum(v.entries - sum(v.exits.values()) for v in family.versions.values())
-            if in_flight:  # an instance and its member hold each other
+            if any(v.in_flight() for v in family.versions.values()):  # instance <-> member
                 for member in family.members.values():
                     member.instance = None
         self.__dict__.clear()
@@ -535,12 +533,7 @@ class Simulation:
         version.entries += 1
         if self.trace is not None:
             self.record("enter", instance, version.entry_id)
-        try:
-            version.start(Path(instance, None, data))
-        except StepError as error:
-            self._fail(instance, error.node_id, str(error))
-        except JourneyRuntimeError as error:
-            self._fail(instance, version.node_id, str(error))
+        self.run(version.start, Path(instance, None, data))
 
     def _reject(self, version, profile_id, reason) -> None:
         version.rejections[reason] += 1
