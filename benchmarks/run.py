@@ -42,7 +42,7 @@ class _SendTally(io.TextIOBase):
         self.sends: dict[str, list[int]] = {}
 
     def write(self, text: str) -> int:
-        from journeylang.runtime.timeutil import parse_instant
+        from journeylang.core.instants import parse_instant
         for line in text.splitlines():
             record = json.loads(line)
             if record["kind"] == "send":

@@ -21,7 +21,7 @@ class _Instant(click.ParamType):
     name = "datetime"
 
     def convert(self, value, param, ctx):
-        from .runtime.timeutil import TimeError, parse_instant
+        from .core.instants import TimeError, parse_instant
         try:
             return parse_instant(value)
         except TimeError as error:
@@ -330,7 +330,7 @@ def highlight(path, output) -> None:
 
 
 def _format_instant(seconds: int) -> str:
-    from .runtime.timeutil import format_instant
+    from .core.instants import format_instant
     return format_instant(seconds)
 
 

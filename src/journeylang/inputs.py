@@ -13,7 +13,8 @@ import tomllib
 
 import attrs
 
-from .runtime.timeutil import EPOCH, SECOND, TimeError, parse_delay, parse_instant
+from .core.events import Event
+from .core.instants import EPOCH, SECOND, TimeError, parse_delay, parse_instant
 
 
 #: The files `journey run` reads from a workspace when no option names them.
@@ -33,34 +34,6 @@ class InputError(Exception):
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         return f"{where}: {self.message}"
-
-
-class Event:
-    """An event for a profile at an instant (seconds since the epoch), with its data and the
-    line it was read from (0 when it was not read from a file).
-
-    A plain class rather than an attrs one, as one is made per event read: this one is made
-    in about two thirds of the time (benchmarks/run.py --whole-process shows it)."""
-
-    __slots__ = ("time", "profile", "name", "data", "line")
-
-    def __init__(self, time: int, profile: str, name: str, data: dict, line: int = 0):
-        self.time = time
-        self.profile = profile
-        self.name = name
-        self.data = data
-        self.line = line
-
-    def _fields(self) -> tuple:
-        return (self.time, self.profile, self.name, self.data, self.line)
-
-    def __eq__(self, other) -> bool:
-        return self._fields() == other._fields() if isinstance(other, Event) else NotImplemented
-
-    __hash__ = None  # mutable, so not hashable
-
-    def __repr__(self) -> str:
-        return "Event(time={!r}, profile={!r}, name={!r}, data={!r}, line={!r})".format(*self._fields())
 
 
 def _read(path) -> str:

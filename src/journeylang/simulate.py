@@ -19,9 +19,9 @@ from .inputs import (AUDIENCES_FILE, DATASOURCES_FILE, EVENTS_FILE, PROFILES_FIL
                      InputError, Scenario, load_audiences, load_datasources, load_events,
                      load_profiles_by_id, load_scenario)
 from .lockfile import read_lock
-from .runtime.population import simulated_events, simulated_profiles
+from .population import simulated_events, simulated_profiles
 from .runtime.simulation import Simulation, fewer_collections, scheduled_reads
-from .runtime.timeutil import TimeError, format_instant, parse_instant
+from .core.instants import TimeError, format_instant, parse_instant
 from .runtime.trace import Tee, TraceWriter
 from .workspace import Workspace, load
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from journeylang.runtime.builtins import FUNCTIONS
+from journeylang.core.functions import FUNCTIONS
 
 from ..conftest import ROOT
 

@@ -6,8 +6,8 @@ A type is one of "string", "number", "bool", "date", "datetime", "time", "durati
 from __future__ import annotations
 
 from .. import nodes as n
-from ..runtime.builtins import FUNCTIONS
-from ..runtime.values import type_name
+from ..core.functions import FUNCTIONS
+from ..core.values import type_name
 from .context import Context, Scope
 
 ANY = "any"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 
 from .. import nodes as n
-from .builtins import FUNCTIONS
-from .values import JourneyRuntimeError, arithmetic, comparison, to_text
+from ..core.functions import FUNCTIONS
+from ..core.values import JourneyRuntimeError, arithmetic, comparison, to_text
 
 
 class Context:

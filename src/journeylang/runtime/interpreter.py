@@ -9,8 +9,8 @@ import datetime
 
 from .. import nodes as n
 from .expressions import Context, compile_expression, may_fail
-from .timeutil import format_instant, local_to_instant, next_local_time, to_instant
-from .values import JourneyRuntimeError, to_json
+from ..core.instants import format_instant, local_to_instant, next_local_time, to_instant
+from ..core.values import JourneyRuntimeError, to_json
 
 
 class StepError(Exception):

@@ -12,13 +12,13 @@ import itertools
 import operator
 
 from .. import nodes as n
-from ..inputs import Event
+from ..core.events import Event
 from .chance import fraction
 from .expressions import Context, compile_expression
 from .interpreter import Compiler, Path, StepError
 from .timers import AnyTimers, Timers
-from .timeutil import format_instant, local_to_instant, to_datetime, to_instant, zone
-from .values import JourneyRuntimeError, equal
+from ..core.instants import format_instant, local_to_instant, to_datetime, to_instant, zone
+from ..core.values import JourneyRuntimeError, equal
 
 DEFAULT_TIMEOUT = 91 * 86400
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 from ... import nodes as n
-from ...runtime.values import format_duration
+from ...core.values import format_duration
 from ..context import Context
 from ..rule import rule, warning
 

@@ -6,7 +6,7 @@ import posixpath
 import zoneinfo
 
 from ... import nodes as n
-from ...runtime.builtins import FUNCTIONS
+from ...core.functions import FUNCTIONS
 from ..context import TYPE_NAMES, Context
 from ..rule import did_you_mean, repeats, rule, warning
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import random
 
-from ..inputs import Event
+from .core.events import Event
 
 FIRST_NAMES = ["Emma", "Louis", "Chloé", "Lucas", "Mia", "Noah", "Léa", "Hugo", "Sofia", "Liam",
                "Anna", "Jonas", "Marie", "Paul", "Lena", "Felix", "Olivia", "James", "Amelia",
