@@ -56,7 +56,7 @@ def run_journeylang(people, signups, with_tally: bool,
                     repeat: int = 1) -> tuple[float, float, dict | None, dict]:
     """(best seconds, first run's seconds, send tally or None, send counts)."""
     from journeylang.inputs import Event
-    from journeylang.simulate import simulate
+    from journeylang.run import simulate
     from journeylang.workspace import load
 
     workspace = load([JOURNEY])

@@ -108,7 +108,7 @@ def run(path, profiles, events, audiences, datasources, scenario, start, until, 
 
     from .inputs import InputError
     from .report import render, to_json as report_json
-    from .simulate import SimulationError, simulate
+    from .run import SimulationError, simulate
 
     if start is not None and until is not None and until < start:
         raise click.BadParameter("it is before --start", param_hint="--until")

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from journeylang import JourneySyntaxError, parse
 from journeylang.checker import check_workspace
 from journeylang.diagnostics import render_all
-from journeylang.simulate import simulate
+from journeylang.run import simulate
 from journeylang.source import Source
 from journeylang.workspace import Workspace
 

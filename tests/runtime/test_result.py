@@ -4,7 +4,7 @@ the events it replayed."""
 from __future__ import annotations
 
 from journeylang.inputs import Event
-from journeylang.simulate import simulate
+from journeylang.run import simulate
 
 from ..conftest import CASES
 

@@ -14,7 +14,7 @@ import pytest
 
 from journeylang.runtime import simulation
 from journeylang.runtime.timers import AnyTimers
-from journeylang.simulate import simulate
+from journeylang.run import simulate
 
 from ..conftest import CASES, assert_golden
 

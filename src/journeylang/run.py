@@ -1,4 +1,4 @@
-"""`simulate()`: the public entry to the simulator — inputs resolved, checked, run, reported."""
+"""A run of the simulator: inputs resolved, the program checked, simulated and reported."""
 
 from __future__ import annotations
 
