@@ -20,9 +20,12 @@ from .inputs import (AUDIENCES_FILE, DATASOURCES_FILE, EVENTS_FILE, PROFILES_FIL
                      load_profiles_by_id, load_scenario)
 from .lockfile import read_lock
 from .population import simulated_events, simulated_profiles
-from .runtime.simulation import Simulation, fewer_collections, scheduled_reads
+from .report.build import build_report
+from .runtime.entry import scheduled_reads
+from .runtime.records import Record, fan_out
+from .runtime.simulation import Simulation, fewer_collections
 from .core.instants import TimeError, format_instant, parse_instant
-from .runtime.trace import Tee, TraceWriter
+from .runtime.trace import TraceWriter
 from .workspace import Workspace, load
 
 DEFAULT_START = parse_instant("2026-01-05T00:00:00Z")
@@ -41,12 +44,12 @@ class SimulationError(Exception):
 
 @attrs.define
 class SimulationResult:
-    """What a run produced: the report (a JSON-ready dict), every record if asked for, the
-    checker's warnings, and the profiles by id as the run left them (`set profile` changes
-    them) with the events it replayed, in time order."""
+    """What a run produced: the report (a JSON-ready dict), every record if asked for (typed:
+    see runtime/records.py), the checker's warnings, and the profiles by id as the run left
+    them (`set profile` changes them) with the events it replayed, in time order."""
 
     report: dict
-    records: list[dict] | None = None
+    records: list[Record] | None = None
     diagnostics: list[Diagnostic] = attrs.Factory(list)
     profiles: dict[str, dict] = attrs.Factory(dict)
     events: list[Event] = attrs.Factory(list)
@@ -65,7 +68,8 @@ class SimulationResult:
 def simulate(paths, *, profiles=None, events=None, audiences=None, datasources=None,
              scenario=None, start=None, until=None, seed=None, trace=None,
              keep_records: bool = False, progress: Callable[[int, int], None] | None = None,
-             population: int | None = None) -> SimulationResult:
+             population: int | None = None,
+             on_record: Callable[[Record], None] | None = None) -> SimulationResult:
     """Simulate the journeys under `paths` (or a loaded Workspace).
 
     profiles / events / audiences / datasources: a file path, or the data itself (lists of
@@ -73,18 +77,20 @@ def simulate(paths, *, profiles=None, events=None, audiences=None, datasources=N
     come from the scenario, then from files named profiles.jsonl, events.jsonl,
     audiences.json and datasources.json in the workspace, then (profiles and events only)
     from the built-in simulated population. `trace` is a path or a writable text file; the
-    report is always returned; records only with keep_records=True. Profiles given as data
-    are updated in place by `set profile`.
+    report is always returned; records only with keep_records=True. `on_record` is called
+    with each record as it happens (nothing is kept for it). Watching changes nothing: the
+    report is the same with or without a trace, kept records or `on_record`. Profiles given
+    as data are updated in place by `set profile`.
     """
     with fewer_collections():
         return _simulate(paths, profiles=profiles, events=events, audiences=audiences,
                          datasources=datasources, scenario=scenario, start=start, until=until,
                          seed=seed, trace=trace, keep_records=keep_records, progress=progress,
-                         population=population)
+                         population=population, on_record=on_record)
 
 
 def _simulate(paths, *, profiles, events, audiences, datasources, scenario, start, until, seed,
-              trace, keep_records, progress, population) -> SimulationResult:
+              trace, keep_records, progress, population, on_record) -> SimulationResult:
     workspace = paths if isinstance(paths, Workspace) else load(
         [paths] if isinstance(paths, (str, os.PathLike)) else paths)
     scene = _scenario(scenario)
@@ -160,28 +166,29 @@ def _simulate(paths, *, profiles, events, audiences, datasources, scenario, star
             if fields is not None:
                 _coerce(event.data, fields)
 
-    records: list[dict] | None = [] if keep_records else None
-    sinks = []
+    records: list[Record] | None = [] if keep_records else None
+    observers = []
     trace_file = None
     if trace is not None:
         if hasattr(trace, "write"):
-            sinks.append(TraceWriter(trace))
+            observers.append(TraceWriter(trace))
         else:
             try:
                 trace_file = open(trace, "w", encoding="utf-8")
             except OSError as error:
                 raise SimulationError(f"{trace}: cannot write the trace ({error.strerror})") from None
-            sinks.append(TraceWriter(trace_file))
+            observers.append(TraceWriter(trace_file))
     if records is not None:
-        sinks.append(records.append)
-    sink = sinks[0] if len(sinks) == 1 else (Tee(*sinks) if sinks else None)
+        observers.append(records.append)
+    if on_record is not None:
+        observers.append(on_record)
 
     try:
         simulation = Simulation(
             workspace.journeys, profiles, events, audiences=audiences,
             audience_decls=[d for p in programs for d in p.audiences],
             datasources=datasources, lifecycle=scene.lifecycle, behaviours=scene.behaviours,
-            seed=seed, start=start, until=until, trace=sink, progress=progress,
+            seed=seed, start=start, until=until, record=fan_out(observers), progress=progress,
             statuses=lock_statuses(lock))
         simulation.simulate()
     except TimeError as error:
@@ -244,50 +251,6 @@ def _coerce(record: dict, fields: n.RecordType) -> None:
                 pass  # left as text: using it as a date is then a located runtime error
 
 
-def build_report(simulation: Simulation, workspace: Workspace, start: int, built_in: bool) -> dict:
-    journeys = []
-    for name, family in simulation.families.items():
-        versions = []
-        for number, version in family.versions.items():
-            source = workspace.sources.get(version.node.span.file)
-            statements = []
-            for index, (node_id, node) in enumerate(version.compiler.nodes):
-                line = _statement_text(source, node) if source else ""
-                statements.append({"node": node_id, "statement": _statement_name(node),
-                                   "source": line, "reached": version.reached[index]})
-            statements.sort(key=lambda s: (s["node"].rsplit(":", 2)[0],
-                                           int(s["node"].rsplit(":", 2)[1]),
-                                           int(s["node"].rsplit(":", 2)[2])))
-            sends = [{"channel": key[2], "message": key[3], "sent": counts[0],
-                      "suppressed": counts[1]}
-                     for key, counts in sorted(simulation.sends.items()) if key[:2] == (name, number)]
-            versions.append({
-                "version": number,
-                "status": family.status[number],
-                "entries": version.entries,
-                "holdouts": version.holdouts,
-                "rejections": dict(sorted(version.rejections.items())),
-                "exits": dict(sorted(version.exits.items())),
-                "in_flight": version.in_flight(),
-                "errors": version.errors,
-                "statements": statements,
-                "sends": sends,
-            })
-        journeys.append({"journey": name, "versions": versions})
-    return {
-        "start": format_instant(start),
-        "end": format_instant(simulation.now if simulation.now is not None else start),
-        "seed": simulation.seed,
-        "profiles": simulation.profile_count,
-        "population": "built-in" if built_in else "given",
-        "events": simulation.event_count,
-        "behaviour_events": dict(sorted(simulation.emitted.items())),
-        "unknown_profile_events": simulation.unknown_profile_events,
-        "unknown_profiles": simulation.unknown_profiles,
-        "journeys": journeys,
-    }
-
-
 def lock_statuses(lock) -> dict | None:
     """The lock file's statuses as {journey: {version: status}}, or None without a lock."""
     if lock is None:
@@ -311,19 +274,3 @@ def _check_lifecycle(scene, workspace) -> None:
             known = ", ".join(str(v) for v in sorted(versions[step.journey]))
             raise InputError(scene.path, step.line, f'{step.action} "{step.journey}" version '
                              f"{step.version}: the workspace has version(s) {known}")
-
-
-def _statement_text(source, node) -> str:
-    """The statement as written, on one line, shortened when long."""
-    text = " ".join(source.text[node.span.start:node.span.end].split())
-    return text if len(text) <= 72 else text[:71] + "…"
-
-
-_STATEMENT_NAMES = {n.Send: "send", n.CallAction: "call", n.If: "if", n.Split: "split",
-                    n.Wait: "wait", n.WaitUntil: "wait until", n.WaitForEvent: "wait for event",
-                    n.Fork: "fork", n.Join: "join", n.Let: "let", n.SetProfile: "set",
-                    n.Exit: "exit"}
-
-
-def _statement_name(node) -> str:
-    return _STATEMENT_NAMES.get(type(node), type(node).__name__.lower())

@@ -12,7 +12,7 @@ import io
 
 import pytest
 
-from journeylang.runtime import simulation
+from journeylang.runtime import clock
 from journeylang.runtime.timers import AnyTimers
 from journeylang.run import simulate
 
@@ -47,5 +47,5 @@ def test_same_inputs_and_seed_give_identical_bytes(monkeypatch):
 def test_queued_timers_fire_as_one_heap_would(case, monkeypatch):
     """Fixed-delay timers wait in a queue per statement (runtime/timers.py): with every timer
     put straight on the heap instead, each case must give the same trace."""
-    monkeypatch.setattr(simulation, "Timers", AnyTimers)
+    monkeypatch.setattr(clock.timers, "Timers", AnyTimers)
     assert run_case(case, monkeypatch) == (case / "expected.jsonl").read_text(encoding="utf-8")

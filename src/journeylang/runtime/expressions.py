@@ -1,4 +1,4 @@
-"""Expressions compiled once into closures `value(path)`; each node class's meaning lives here."""
+"""Expressions compiled once into closures `value(thread)`; each node class's meaning lives here."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from ..core.functions import FUNCTIONS
 from ..core.values import JourneyRuntimeError, arithmetic, comparison, to_text
 
 
-class Context:
-    """What an expression may read besides its path: the clock and the journey's zone."""
+class LocalClock:
+    """What an expression may read besides its thread: the run's clock, in the journey's zone."""
 
     __slots__ = ("clock", "zone")
 
@@ -20,7 +20,7 @@ class Context:
 
     @property
     def now(self) -> datetime.datetime:
-        return self.clock.now_datetime()
+        return self.clock.datetime()
 
 
 def _attribute(value, name):

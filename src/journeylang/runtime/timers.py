@@ -56,3 +56,54 @@ class AnyTimers:
 
     def add(self, time: int, argument) -> None:
         heappush(self.heap, (time, self.priority, next(self.sequence), self.function, argument))
+
+
+class Timeouts:
+    """The journey timeout of every instance of one version: one timer per instance, set at its
+    entry and cancelled at its end. Entries come in time order and the timeout is the same for
+    all, so the timers fall due in the order they are set and wait in one queue; one heap entry
+    stands for the queue's first timer. Ending an instance drops the ended ones at the head (so
+    the queue holds only instances in flight, roughly); a heap entry whose timer has gone by
+    the time it falls due does nothing and leaves the clock where it was."""
+
+    __slots__ = ("clock", "priority", "expire", "queue", "scheduled")
+
+    def __init__(self, clock, priority: int, expire):
+        self.clock = clock
+        self.priority = priority
+        self.expire = expire
+        self.queue: collections.deque = collections.deque()
+        self.scheduled = None  # the sequence of the timer the heap entry stands for, if any
+
+    def add(self, instance) -> None:
+        sequence = next(self.clock.sequence)
+        self.queue.append((instance.deadline, sequence, instance))
+        if self.scheduled is None:
+            self._schedule()
+
+    def cancel(self, instance) -> None:
+        """`instance` has ended: let go of the ended instances at the head of the queue."""
+        queue = self.queue
+        while queue and queue[0][2].ended:
+            queue.popleft()
+
+    def _schedule(self) -> None:
+        time, sequence, _ = self.queue[0]
+        self.scheduled = sequence
+        heappush(self.clock.heap, (time, self.priority, sequence, self.fire, sequence))
+
+    def fire(self, sequence) -> None:
+        self.scheduled = None
+        queue = self.queue
+        self.cancel(None)
+        if not queue:
+            return self.clock.stand_still()
+        if queue[0][1] != sequence:  # the timer this entry stood for has gone: stand for the next
+            self._schedule()
+            return self.clock.stand_still()
+        instance = queue[0][2]
+        queue.popleft()
+        self.cancel(None)
+        if queue:
+            self._schedule()
+        self.expire(instance)

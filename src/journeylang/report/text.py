@@ -1,16 +1,10 @@
-"""The run report: rich tables for people, one JSON document for tools."""
+"""The run report for people: rich tables of each journey version's funnel, statements and sends."""
 
 from __future__ import annotations
-
-import json
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
-
-
-def to_json(report: dict) -> str:
-    return json.dumps(report, indent=2, ensure_ascii=False)
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:

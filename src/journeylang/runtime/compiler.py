@@ -1,0 +1,86 @@
+"""Statements compiled once per journey version into continuation closures `step(thread)`.
+
+A step does its statement's work and calls the next step; a wait sets a timer for the next
+step and returns. Each statement class's meaning lives in one compile function (flow.py,
+effects.py, forks.py, waiting.py), fast paths included; compiled steps reach the run only
+through `Services`."""
+
+from __future__ import annotations
+
+from .. import nodes as n
+from ..core.values import JourneyRuntimeError
+from . import effects, flow, waiting
+from .expressions import LocalClock, compile_expression, may_fail
+from .forks import compile_fork
+from .instances import StepError
+
+
+class Services:
+    """What compiled statements may use of a run, and nothing more: the clock, the observer
+    (None when nobody watches), ending threads and instances, waiting for events, and what
+    lies outside the journey (data sources, actions, behaviours, the seed's draws)."""
+
+    __slots__ = ("clock", "record", "instances", "waiting", "outside")
+
+    def __init__(self, clock, record, instances, waiting, outside):
+        self.clock = clock
+        self.record = record
+        self.instances = instances
+        self.waiting = waiting
+        self.outside = outside
+
+
+class Compiler:
+    """Compiles one journey version's statements; `statements` lists them in compile order,
+    each with its counter in the version's tally."""
+
+    def __init__(self, services: Services, version):
+        self.rt = services
+        self.version = version
+        self.zone = version.zone
+        self.local = LocalClock(services.clock, version.zone)
+        self.statements: list[n.Node] = []
+
+    def expression(self, node):
+        return compile_expression(node, self.local)
+
+    def guarded(self, node_id: str, expression):
+        """An expression compiled so that its errors name the statement they happened in (one
+        that cannot fail is left as it is: no wrapper on the hot path)."""
+        value = self.expression(expression)
+        if not may_fail(expression):
+            return value
+
+        def evaluate(thread):
+            try:
+                return value(thread)
+            except JourneyRuntimeError as error:
+                raise StepError(node_id, error) from None
+        return evaluate
+
+    def optional(self, node_id: str, expression):
+        return self.guarded(node_id, expression) if expression is not None else None
+
+    def reach(self, node) -> tuple[list[int], int, str]:
+        """The statement's counter (the list and the index in it) and its id, `file:line:col`."""
+        self.statements.append(node)
+        index = self.version.tally.statement()
+        return self.version.tally.reached, index, str(node.span)
+
+    def block(self, statements, k):
+        """The step that runs `statements` and then `k`."""
+        statements = list(statements)
+        for index in range(len(statements) - 1, -1, -1):
+            statement = statements[index]
+            if isinstance(statement, n.Join):
+                continue  # compiled with the fork before it
+            if isinstance(statement, n.Fork):
+                following = statements[index + 1] if index + 1 < len(statements) else None
+                join = following if isinstance(following, n.Join) else None
+                k = compile_fork(self, statement, join, k)
+                continue
+            k = STATEMENTS[type(statement)](self, statement, k)
+        return k
+
+
+STATEMENTS = {**flow.STATEMENTS, **effects.STATEMENTS, **waiting.STATEMENTS}

@@ -1,0 +1,116 @@
+"""The statements that act on the world: `send` (with consent), `call` and `set`, each after
+the journey's exit criteria (`exit when`), which are checked before every one of them."""
+
+from __future__ import annotations
+
+from .. import nodes as n
+from ..core.values import to_json
+from . import records as r
+
+EMPTY: dict = {}
+
+
+def exit_criteria(c, node_id: str):
+    """A check `leaves(thread)` that ends the instance when an `exit when` holds (None when the
+    journey has none)."""
+    holds, finish = c.version.exit_when, c.rt.instances.finish
+    if holds is None:
+        return None
+
+    def leaves(thread) -> bool:
+        if holds(thread):
+            finish(thread.instance, "exit_criteria", node_id)
+            return True
+        return False
+
+    return leaves
+
+
+def compile_send(c, node: n.Send, k):
+    reached, index, node_id = c.reach(node)
+    clock, record, version = c.rt.clock, c.rt.record, c.version
+    channel, message = node.channel, node.message
+    payload = c.optional(node_id, node.data)
+    leaves = exit_criteria(c, node_id)
+    counts = version.tally.message(channel, message)  # [sent, suppressed]
+    behaviours = c.rt.outside.behaviours_for(channel, message)
+    react = c.rt.outside.react
+
+    def send(thread):
+        reached[index] += 1
+        if leaves is not None and leaves(thread):
+            return None
+        instance = thread.instance
+        consent = instance.profile.get("consent")
+        if isinstance(consent, dict) and consent.get(channel) is False:
+            counts[1] += 1
+            if record is not None:
+                record(r.Suppress(clock.now, version.name, version.version, instance.profile_id,
+                                  instance.number, node_id, channel, message))
+            return k(thread)
+        data = EMPTY if payload is None else payload(thread)  # rendered for every delivery
+        counts[0] += 1
+        if record is not None:
+            record(r.Send(clock.now, version.name, version.version, instance.profile_id,
+                          instance.number, node_id, channel, message, to_json(data)))
+        if behaviours:
+            react(instance, node_id, behaviours)
+        return k(thread)
+
+    return send
+
+
+def compile_call(c, node: n.CallAction, k):
+    reached, index, node_id = c.reach(node)
+    clock, record, version = c.rt.clock, c.rt.record, c.version
+    action = node.action.name
+    payload = c.optional(node_id, node.data)
+    leaves = exit_criteria(c, node_id)
+    on_error = c.block(node.on_error, k) if node.on_error is not None else c.rt.instances.end_thread
+    fails = c.rt.outside.failure_of(action)
+
+    def call(thread):
+        reached[index] += 1
+        if leaves is not None and leaves(thread):
+            return None
+        instance = thread.instance
+        data = EMPTY if payload is None else payload(thread)
+        ok = fails is None or not fails(instance, node_id)
+        if record is not None:
+            record(r.Call(clock.now, version.name, version.version, instance.profile_id,
+                          instance.number, node_id, action, to_json(data), ok))
+        return k(thread) if ok else on_error(thread)
+
+    return call
+
+
+def compile_set(c, node: n.SetProfile, k):
+    reached, index, node_id = c.reach(node)
+    clock, record, version = c.rt.clock, c.rt.record, c.version
+    names = node.path
+    value = c.guarded(node_id, node.value)
+    leaves = exit_criteria(c, node_id)
+    dotted = "profile." + ".".join(names)
+
+    def set_profile(thread):
+        reached[index] += 1
+        if leaves is not None and leaves(thread):
+            return None
+        instance = thread.instance
+        new = value(thread)
+        target = instance.profile
+        for name in names[:-1]:
+            inner = target.get(name)
+            if not isinstance(inner, dict):
+                inner = target[name] = {}
+            target = inner
+        target[names[-1]] = new
+        if record is not None:
+            record(r.Update(clock.now, version.name, version.version, instance.profile_id,
+                            instance.number, node_id, dotted, to_json(new)))
+        return k(thread)
+
+    return set_profile
+
+
+STATEMENTS = {n.Send: compile_send, n.CallAction: compile_call, n.SetProfile: compile_set}

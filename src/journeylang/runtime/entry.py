@@ -1,0 +1,166 @@
+"""Entry into a journey: the entry's `where`, the re-entry rules, the hold-out, and the
+audience reads of batch journeys (once, at a time, or every period)."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+from .. import nodes as n
+from ..core.instants import local_to_instant, to_instant, zone
+from ..core.values import JourneyRuntimeError
+from . import records as r
+from .clock import EVENT
+from .expressions import compile_expression
+from .instances import Instance, Member, Thread
+
+
+class Entries:
+    """Lets profiles into journeys, or rejects them with a reason."""
+
+    def __init__(self, clock, record, instances, outside, profiles, audiences, audience_decls,
+                 local, until, events, unknown):
+        self.clock = clock
+        self.record = record
+        self.instances = instances
+        self.outside = outside
+        self.profiles = profiles
+        self.audiences = audiences or {}
+        self.audience_predicates = {decl.name.name: compile_expression(decl.condition, local)
+                                    for decl in audience_decls}
+        self.until = until
+        self.events = events
+        self.unknown = unknown  # told of audience members that are not among the profiles
+        self.numbers = itertools.count(1)  # instance numbers, in the order of entry
+
+    def may_enter(self, version, profile_id, profile, data) -> bool:
+        """The entry's `where`, on the event and the profile (an error there is counted)."""
+        try:
+            return version.entry_where(Thread(_Probe(profile, profile_id, version), None, data)) is True
+        except JourneyRuntimeError as error:
+            version.tally.errors += 1
+            if self.record is not None:
+                self.record(r.Error(self.clock.now, version.name, version.version, profile_id,
+                                    None, version.entry_id, str(error)))
+            return False
+
+    def enter(self, family, profile_id, profile, data) -> None:
+        version = family.live
+        if version is None:
+            return self._reject(family.newest, profile_id, "closed")
+        now = self.clock.now
+        member = family.members.get(profile_id)
+        if member is None:
+            member = family.members[profile_id] = Member()
+        elif member.instance is not None:
+            return self._reject(version, profile_id, "active")
+        elif member.entered is not None:
+            if version.reentry == "never":
+                return self._reject(version, profile_id, "reentry")
+            if version.reentry == "after" and now - member.entered < version.reentry_period:
+                return self._reject(version, profile_id, "wait_period")
+        member.entered = now
+        tally = version.tally
+        if version.holdout and self.outside.fraction("holdout", family.name, profile_id) < version.holdout:
+            tally.holdouts += 1
+            if self.record is not None:
+                self.record(r.Holdout(now, version.name, version.version, profile_id, None,
+                                      version.entry_id))
+            return
+        instance = member.instance = Instance(next(self.numbers), version, profile, profile_id,
+                                              member, now + version.timeout)
+        tally.entries += 1
+        version.timeouts.add(instance)
+        if self.record is not None:
+            self.record(r.Enter(now, version.name, version.version, profile_id, instance.number,
+                                version.entry_id))
+        self.instances.run(version.start, Thread(instance, None, data))
+
+    def _reject(self, version, profile_id, reason) -> None:
+        version.tally.rejections[reason] += 1
+        if self.record is not None:
+            self.record(r.Reject(self.clock.now, version.name, version.version, profile_id, None,
+                                 version.entry_id, reason))
+
+    # ---- audience reads ------------------------------------------------------------------
+
+    def schedule_reads(self, family) -> None:
+        version = family.newest
+        entry = version.entry
+        if entry.at is not None:
+            self.clock.push(_instant(entry.at, version), EVENT, self._read, (family, None))
+        elif entry.every is not None:
+            first = _instant(entry.starting, version) if entry.starting else self.clock.now
+            period = int(entry.every.total_seconds())
+            self.clock.push(first, EVENT, self._read, (family, period))
+        else:
+            self.clock.push(self.clock.now, EVENT, self._read, (family, None))
+
+    def audience_members(self, name) -> list[str]:
+        if name in self.audiences:
+            members = []
+            for profile_id in self.audiences[name]:
+                if profile_id in self.profiles:
+                    members.append(profile_id)
+                else:
+                    self.unknown(profile_id)
+            return members
+        predicate = self.audience_predicates.get(name)
+        if predicate is None:
+            return []
+        members = []
+        for profile_id, profile in self.profiles.items():
+            try:
+                if predicate(Thread(_Probe(profile, profile_id, None), None, None)) is True:
+                    members.append(profile_id)
+            except JourneyRuntimeError:
+                continue
+        return members
+
+    def _read(self, argument) -> None:
+        family, period = argument
+        entry = family.newest.entry
+        for profile_id in self.audience_members(entry.audience.name):
+            self.enter(family, profile_id, self.profiles[profile_id], None)
+        if period is not None:
+            now, until = self.clock.now, self.until
+            following = now + period
+            more_to_come = self.clock.pending() or bool(self.events and self.events[-1].time > now)
+            if (until is not None and following <= until) or (until is None and more_to_come):
+                self.clock.push(following, EVENT, self._read, argument)
+
+
+def _instant(expression, version) -> int:
+    value = compile_expression(expression, version.local)(None)
+    if isinstance(value, datetime.datetime):
+        return to_instant(value)
+    if isinstance(value, datetime.date):
+        return local_to_instant(datetime.datetime.combine(value, datetime.time()), version.zone)
+    raise JourneyRuntimeError(f"a read schedule needs a date-time, found {value!r}")
+
+
+def scheduled_reads(journeys) -> list[int]:
+    """The instants written in audience schedules (`at`, `starting`), to find a run's start."""
+    instants = []
+    for journey in journeys:
+        entry = journey.entry
+        if isinstance(entry, n.AudienceEntry):
+            for expression in (entry.at, entry.starting):
+                if isinstance(expression, n.Literal) and isinstance(expression.value, datetime.datetime):
+                    value = expression.value
+                    if value.tzinfo is None:
+                        timezone = journey.property(n.Timezone)
+                        value = value.replace(tzinfo=zone(timezone.name) if timezone else datetime.timezone.utc)
+                    instants.append(to_instant(value))
+    return instants
+
+
+class _Probe:
+    """Stands in for an instance where only the profile is readable (entry filters, audiences)."""
+
+    __slots__ = ("profile", "profile_id", "journey")
+
+    def __init__(self, profile, profile_id, journey):
+        self.profile = profile
+        self.profile_id = profile_id
+        self.journey = journey

@@ -1,0 +1,164 @@
+"""The statements that steer a thread: `if`, `split`, `wait`, `wait until`, `let` and `exit`."""
+
+from __future__ import annotations
+
+import datetime
+
+from .. import nodes as n
+from ..core.instants import local_to_instant, next_local_time, to_instant
+from ..core.values import JourneyRuntimeError
+from . import records as r
+from .clock import RESUME
+from .instances import StepError
+
+
+def compile_if(c, node: n.If, k):
+    reached, index, node_id = c.reach(node)
+    arms = [(c.guarded(node_id, arm.condition), c.block(arm.body, k)) for arm in node.arms]
+    orelse = c.block(node.orelse, k) if node.orelse is not None else k
+    if len(arms) == 1:
+        (condition, then), = arms
+
+        def if_single(thread):
+            reached[index] += 1
+            return then(thread) if condition(thread) is True else orelse(thread)
+
+        return if_single
+
+    def if_chain(thread):
+        reached[index] += 1
+        for condition, then in arms:
+            if condition(thread) is True:
+                return then(thread)
+        return orelse(thread)
+
+    return if_chain
+
+
+def compile_split(c, node: n.Split, k):
+    reached, index, node_id = c.reach(node)
+    draw, journey = c.rt.outside.fraction, c.version.name
+    bounds, total = [], 0.0
+    for arm in node.arms:
+        total += arm.percent
+        bounds.append((total / 100.0, c.block(arm.body, k)))
+
+    def split(thread):
+        reached[index] += 1
+        share = draw("split", journey, node_id, thread.instance.profile_id)
+        for bound, arm in bounds:
+            if share < bound:
+                return arm(thread)
+        return k(thread)
+
+    return split
+
+
+def resumer(c, node_id: str, k, in_order: bool):
+    """The timers of one wait statement: each resumes its thread at `k` (unless its instance
+    has ended meanwhile)."""
+    record, version, run = c.rt.record, c.version, c.rt.instances.run
+    clock = c.rt.clock
+
+    def resume(thread):
+        instance = thread.instance
+        if instance.ended:
+            return
+        if record is not None:
+            record(r.Resume(clock.now, version.name, version.version, instance.profile_id,
+                            instance.number, node_id))
+        run(k, thread)
+
+    return clock.timers(RESUME, resume, in_order)
+
+
+def enter_wait(c, node_id: str, timers):
+    """Puts a thread in a wait that ends at a given instant. A wait that would end after the
+    journey's timeout is not entered: the instance ends there and then (reason `timeout`)."""
+    clock, record, version = c.rt.clock, c.rt.record, c.version
+    finish, add = c.rt.instances.finish, timers.add
+
+    def wait(thread, when: int):
+        instance = thread.instance
+        if when > instance.deadline:
+            return finish(instance, "timeout", node_id)
+        if record is not None:
+            record(r.Wait(clock.now, version.name, version.version, instance.profile_id,
+                          instance.number, node_id, when))
+        return add(when, thread)
+
+    return wait
+
+
+def compile_wait(c, node: n.Wait, k):
+    reached, index, node_id = c.reach(node)
+    clock, seconds = c.rt.clock, int(node.duration.total_seconds())
+    wait = enter_wait(c, node_id, resumer(c, node_id, k, in_order=True))
+
+    def wait_for_duration(thread):
+        reached[index] += 1
+        return wait(thread, clock.now + seconds)
+
+    return wait_for_duration
+
+
+def compile_wait_until(c, node: n.WaitUntil, k):
+    reached, index, node_id = c.reach(node)
+    clock, zone = c.rt.clock, c.zone
+    target = c.guarded(node_id, node.target)
+    wait = enter_wait(c, node_id, resumer(c, node_id, k, in_order=False))
+
+    def instant_of(value) -> int:
+        if isinstance(value, datetime.datetime):
+            return to_instant(value if value.tzinfo else value.replace(tzinfo=zone))
+        if isinstance(value, datetime.date):
+            return local_to_instant(datetime.datetime.combine(value, datetime.time()), zone)
+        if isinstance(value, datetime.time):
+            return next_local_time(clock.now, value, zone)
+        raise StepError(node_id, JourneyRuntimeError(
+            f"`wait until` needs a date-time, a date or a time of day, found {value!r}"))
+
+    def wait_until(thread):
+        reached[index] += 1
+        when = instant_of(target(thread))
+        if when <= clock.now:
+            return k(thread)
+        return wait(thread, when)
+
+    return wait_until
+
+
+def compile_let(c, node: n.Let, k):
+    reached, index, node_id = c.reach(node)
+    name = node.name.name
+    if isinstance(node.value, n.Fetch):
+        fetch, source = c.rt.outside.fetch, node.value.source.name
+        data = c.optional(node_id, node.value.data)
+        value = lambda thread: fetch(source, data(thread) if data else {})  # noqa: E731
+    else:
+        value = c.guarded(node_id, node.value)
+
+    def let(thread):
+        reached[index] += 1
+        scope = thread.scope
+        if scope is None:
+            scope = thread.scope = {}
+        scope[name] = value(thread)
+        return k(thread)
+
+    return let
+
+
+def compile_exit(c, node: n.Exit, k):
+    reached, index, node_id = c.reach(node)
+    finish = c.rt.instances.finish
+
+    def exit_(thread):
+        reached[index] += 1
+        return finish(thread.instance, "exit", node_id)
+
+    return exit_
+
+
+STATEMENTS = {n.If: compile_if, n.Split: compile_split, n.Wait: compile_wait,
+              n.WaitUntil: compile_wait_until, n.Let: compile_let, n.Exit: compile_exit}
