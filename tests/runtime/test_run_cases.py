@@ -9,6 +9,7 @@ tests/runtime/test_run_cases.py`, and read every changed trace before committing
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 
@@ -49,3 +50,25 @@ def test_queued_timers_fire_as_one_heap_would(case, monkeypatch):
     put straight on the heap instead, each case must give the same trace."""
     monkeypatch.setattr(clock.timers, "Timers", AnyTimers)
     assert run_case(case, monkeypatch) == (case / "expected.jsonl").read_text(encoding="utf-8")
+
+
+def run_report(case, monkeypatch, **observers) -> dict:
+    monkeypatch.chdir(case)
+    scenario = "scenario.toml" if (case / "scenario.toml").exists() else None
+    return simulate(".", scenario=scenario, **observers).report
+
+
+@pytest.mark.parametrize("case", RUN_CASES, ids=[case.name for case in RUN_CASES])
+def test_observers_cannot_change_the_report(case, monkeypatch):
+    """A run gives the same report with no observer, with a trace, with records kept and with
+    an `on_record` callback; the callback sees the trace's records, typed, in time order."""
+    alone = run_report(case, monkeypatch)
+    seen = []
+    assert run_report(case, monkeypatch, trace=io.StringIO()) == alone
+    assert run_report(case, monkeypatch, keep_records=True) == alone
+    assert run_report(case, monkeypatch, on_record=seen.append) == alone
+    times = [record.time for record in seen]
+    assert all(isinstance(time, int) for time in times) and times == sorted(times)
+    lines = "".join(json.dumps(record.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n"
+                    for record in seen)
+    assert lines == (case / "expected.jsonl").read_text(encoding="utf-8")

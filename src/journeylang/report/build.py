@@ -50,6 +50,7 @@ def build_report(simulation, workspace, start: int, built_in: bool) -> dict:
         "behaviour_events": dict(sorted(simulation.emitted.items())),
         "unknown_profile_events": simulation.unknown_profile_events,
         "unknown_profiles": simulation.unknown_profiles,
+        "recurring_reads_bounded": simulation.entries.bounded_reads,
         "journeys": journeys,
     }
 

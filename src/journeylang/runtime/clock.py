@@ -40,9 +40,6 @@ class Clock:
         """Called by a timer that turned out to have nothing to do: the clock did not move."""
         self.now = self.previous
 
-    def pending(self) -> bool:
-        return bool(self.heap)
-
     def run(self, events: list, deliver, until: int | None, progress=None) -> None:
         """Replay `events` (in time order) merged with the heap, until nothing is left or
         `until` has passed."""

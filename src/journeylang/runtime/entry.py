@@ -15,11 +15,14 @@ from .expressions import compile_expression
 from .instances import Instance, Member, Thread
 
 
+RECURRING_READS_FOR = 91 * 86400  # a recurring read's span in a run without an end
+
+
 class Entries:
     """Lets profiles into journeys, or rejects them with a reason."""
 
     def __init__(self, clock, record, instances, outside, profiles, audiences, audience_decls,
-                 local, until, events, unknown):
+                 local, until, unknown):
         self.clock = clock
         self.record = record
         self.instances = instances
@@ -29,7 +32,7 @@ class Entries:
         self.audience_predicates = {decl.name.name: compile_expression(decl.condition, local)
                                     for decl in audience_decls}
         self.until = until
-        self.events = events
+        self.bounded_reads: list[str] = []  # journeys whose reads the 91 days bound
         self.unknown = unknown  # told of audience members that are not among the profiles
         self.numbers = itertools.count(1)  # instance numbers, in the order of entry
 
@@ -85,16 +88,20 @@ class Entries:
     # ---- audience reads ------------------------------------------------------------------
 
     def schedule_reads(self, family) -> None:
+        """The reads of a batch journey: once (now, or `at`), or every period from `starting`
+        (or now) up to the run's end, or, in a run without one, for 91 days from the first."""
         version = family.newest
         entry = version.entry
-        if entry.at is not None:
-            self.clock.push(_instant(entry.at, version), EVENT, self._read, (family, None))
-        elif entry.every is not None:
-            first = _instant(entry.starting, version) if entry.starting else self.clock.now
-            period = int(entry.every.total_seconds())
-            self.clock.push(first, EVENT, self._read, (family, period))
-        else:
-            self.clock.push(self.clock.now, EVENT, self._read, (family, None))
+        if entry.every is None:
+            first = _instant(entry.at, version) if entry.at is not None else self.clock.now
+            return self.clock.push(first, EVENT, self._read, (family, None, None))
+        first = _instant(entry.starting, version) if entry.starting else self.clock.now
+        last = self.until
+        if last is None:
+            last = first + RECURRING_READS_FOR
+            self.bounded_reads.append(family.name)
+        period = int(entry.every.total_seconds())
+        self.clock.push(first, EVENT, self._read, (family, period, last))
 
     def audience_members(self, name) -> list[str]:
         if name in self.audiences:
@@ -118,16 +125,12 @@ class Entries:
         return members
 
     def _read(self, argument) -> None:
-        family, period = argument
+        family, period, last = argument
         entry = family.newest.entry
         for profile_id in self.audience_members(entry.audience.name):
             self.enter(family, profile_id, self.profiles[profile_id], None)
-        if period is not None:
-            now, until = self.clock.now, self.until
-            following = now + period
-            more_to_come = self.clock.pending() or bool(self.events and self.events[-1].time > now)
-            if (until is not None and following <= until) or (until is None and more_to_come):
-                self.clock.push(following, EVENT, self._read, argument)
+        if period is not None and self.clock.now + period <= last:
+            self.clock.push(self.clock.now + period, EVENT, self._read, argument)
 
 
 def _instant(expression, version) -> int:

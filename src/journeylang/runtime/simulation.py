@@ -60,7 +60,7 @@ class Simulation:
         self.outside = Outside(clock, seed, datasources, behaviours, self.deliver)
         self.entries = Entries(clock, record, self.instances, self.outside, self.profiles,
                                audiences, audience_decls, LocalClock(clock, datetime.timezone.utc),
-                               until, events, self._unknown_profile)
+                               until, self._unknown_profile)
         services = Services(clock, record, self.instances, self.waiting, self.outside)
         by_name: dict[str, list] = {}
         for journey in journeys:
