@@ -132,9 +132,6 @@ class Error(Record):
         return {"message": self.message}
 
 
-KINDS = tuple(kind.kind for kind in (Send, Suppress, Call, Update, Enter, Reject, Holdout, Wait,
-                                     Resume, Join, Exit, Error))
-
 Observer = Callable[[Record], None]
 
 
