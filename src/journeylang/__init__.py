@@ -1,7 +1,10 @@
 """journeylang: a small language for customer journeys — parse, check and simulate them."""
 
 from .parser import parse
-from .diagnostics import Diagnostic, JourneySyntaxError
+from .api import CheckResult, JourneyError, TraceRecord, check, simulate
+from .diagnostics import Diagnostic, JourneySyntaxError, Severity
+from .run import SimulationResult
 
-__all__ = ["parse", "Diagnostic", "JourneySyntaxError"]
+__all__ = ["parse", "check", "simulate", "CheckResult", "SimulationResult", "JourneyError",
+           "TraceRecord", "Diagnostic", "Severity", "JourneySyntaxError"]
 __version__ = "0.1.0"

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import csv
 import datetime
+import itertools
 import json
 import operator
 import pathlib
 import re
 import tomllib
+from typing import Iterable, Mapping
 
 import attrs
 
 from .core.events import Event
-from .core.instants import EPOCH, SECOND, TimeError, parse_delay, parse_instant
+from .core.instants import EPOCH, SECOND, TimeError, parse_delay, parse_instant, to_instant
 
 
 #: The files `journey run` reads from a workspace when no option names them.
@@ -162,16 +164,27 @@ def load_profiles_by_id(path) -> dict[str, dict]:
             data = data["profiles"]
         if not isinstance(data, list):
             raise InputError(path, None, 'expected a list of profiles (or {"profiles": [...]})')
-        for index, record in enumerate(data, start=1):
-            try:
-                _profile(path, None, record, seen)
-            except InputError as error:
-                raise InputError(path, None, f"profile {index}: {error.message}") from None
-        return seen
+        return _numbered_profiles(path, data)
     for numbers, records in _json_chunks(path):
         if not _plain_profiles(records, seen):
             for line, record in zip(numbers, records):
                 _profile(path, line, record, seen)
+    return seen
+
+
+def profiles_from_records(records: Iterable[dict], origin: str = "profiles") -> list[dict]:
+    """Profiles given as data, checked as a file's are; an error names `origin` and the
+    profile's place (from 1). A non-text `id` is made text in place."""
+    return list(_numbered_profiles(origin, records).values())
+
+
+def _numbered_profiles(origin, records: Iterable) -> dict[str, dict]:
+    seen: dict[str, dict] = {}
+    for index, record in enumerate(records, start=1):
+        try:
+            _profile(origin, None, record, seen)
+        except InputError as error:
+            raise InputError(origin, None, f"profile {index}: {error.message}") from None
     return seen
 
 
@@ -197,18 +210,43 @@ def load_events(path) -> list[Event]:
     """Events from JSON Lines: {"time", "profile", "event", "data"}, in file order."""
     events: list[Event] = []
     for numbers, records in _json_chunks(path):
-        try:  # the usual chunk: every event well formed, its time in UTC or with an offset
-            chunk = [Event((_fromisoformat(record["time"]) - EPOCH) // SECOND, record["profile"],
-                           record["event"], record.get("data", _NO_DATA), line)
-                     for line, record in zip(numbers, records)]
-            if (set(map(type, map(_profile_of, chunk))) == set(map(type, map(_name_of, chunk)))
-                    == {str} and set(map(type, map(_data_of, chunk))) == {dict}):
-                events.extend(chunk)
-                continue
-        except (KeyError, TypeError, AttributeError, ValueError):
-            pass  # checked again one by one, to name the problem
-        events.extend(_event(path, line, record) for line, record in zip(numbers, records))
+        chunk = _well_formed_events(records, numbers)
+        if chunk is None:  # checked again one by one, to name the problem
+            chunk = [_event(path, line, record) for line, record in zip(numbers, records)]
+        events.extend(chunk)
     return events
+
+
+def events_from_records(records: Iterable[Mapping], origin: str = "events") -> list[Event]:
+    """Events given as data, dicts like the lines of an events file, checked as those are;
+    an error names `origin` and the event's place (from 1). A `time` may also be an instant
+    (whole seconds since the epoch) or an aware datetime."""
+    records = list(records)
+    events = _well_formed_events(records, itertools.repeat(0))
+    if events is not None:
+        return events
+    events = []
+    for index, record in enumerate(records, start=1):
+        try:
+            events.append(_event(origin, None, record, instants=True))
+        except InputError as error:
+            raise InputError(origin, None, f"event {index}: {error.message}") from None
+    return events
+
+
+def _well_formed_events(records: list, lines: Iterable[int]) -> list[Event] | None:
+    """The events, made at once when all are well formed, their times texts in UTC or with an
+    offset (the usual case); None when any is not, for the caller to check one by one."""
+    try:
+        events = [Event((_fromisoformat(record["time"]) - EPOCH) // SECOND, record["profile"],
+                        record["event"], record.get("data", _NO_DATA), line)
+                  for line, record in zip(lines, records)]
+    except (KeyError, TypeError, AttributeError, ValueError):
+        return None
+    if (set(map(type, map(_profile_of, events))) == set(map(type, map(_name_of, events)))
+            == {str} and set(map(type, map(_data_of, events))) == {dict}):
+        return events
+    return None
 
 
 _fromisoformat = datetime.datetime.fromisoformat
@@ -216,8 +254,25 @@ _profile_of, _name_of = operator.attrgetter("profile"), operator.attrgetter("nam
 _data_of = operator.attrgetter("data")
 
 
-def _event(path, line: int, record) -> Event:
-    """One event checked field by field, with an error that names the problem."""
+#: The instants that exist: from 0001-01-01 to 9999-12-31, in seconds since the epoch.
+_FIRST_INSTANT = to_instant(datetime.datetime.min.replace(tzinfo=datetime.timezone.utc))
+_LAST_INSTANT = to_instant(datetime.datetime.max.replace(tzinfo=datetime.timezone.utc))
+
+
+def instant_from_data(value, where: str = "") -> int:
+    """An instant given as data: whole seconds since the epoch, or what parse_instant reads
+    (an ISO-8601 text with `Z` or an offset, an aware datetime). Raises TimeError."""
+    if type(value) is not int:
+        return parse_instant(value, where)
+    if not _FIRST_INSTANT <= value <= _LAST_INSTANT:
+        raise TimeError(f"{where + ': ' if where else ''}{value} is not an instant from "
+                        "0001-01-01 to 9999-12-31 (in seconds since 1970-01-01T00:00:00Z)")
+    return value
+
+
+def _event(path, line: int | None, record, instants: bool = False) -> Event:
+    """One event checked field by field, with an error that names the problem; with
+    `instants`, its `time` is read by instant_from_data."""
     try:
         time, who, name = record["time"], record["profile"], record["event"]
     except (KeyError, TypeError):
@@ -228,13 +283,13 @@ def _event(path, line: int, record) -> Event:
     elif type(data) is not dict:
         raise InputError(path, line, "`data` must be an object")
     try:
-        instant = parse_instant(time)
+        instant = instant_from_data(time) if instants else parse_instant(time)
     except TimeError as error:
         raise InputError(path, line, str(error)) from None
-    return Event(instant, who if type(who) is str else str(who), str(name), data, line)
+    return Event(instant, who if type(who) is str else str(who), str(name), data, line or 0)
 
 
-def _event_error(path, line: int, record) -> InputError:
+def _event_error(path, line: int | None, record) -> InputError:
     if not isinstance(record, dict):
         return InputError(path, line, "an event must be an object")
     missing = next(key for key in ("time", "profile", "event") if key not in record)
@@ -242,32 +297,44 @@ def _event_error(path, line: int, record) -> InputError:
 
 
 def load_audiences(path) -> dict[str, list[str]]:
-    data = _json(path)
-    if not isinstance(data, dict):
-        raise InputError(path, None, 'expected {"audience name": ["profile id", ...]}')
+    return audiences_from_data(_json(path), path)
+
+
+def audiences_from_data(data, origin: str = "audiences") -> dict[str, list[str]]:
+    """Audiences given as data, {"audience name": ["profile id", ...]}, checked as a file's
+    are; an error names `origin`."""
+    if not isinstance(data, Mapping):
+        raise InputError(origin, None, 'expected {"audience name": ["profile id", ...]}')
     for name, ids in data.items():
         if not isinstance(ids, list):
-            raise InputError(path, None, f"audience `{name}` must be a list of profile ids")
+            raise InputError(origin, None, f"audience `{name}` must be a list of profile ids")
     return {name: [str(i) for i in ids] for name, ids in data.items()}
 
 
 def load_datasources(path) -> dict[str, list[tuple[dict, object]]]:
     """Fixtures: {"source": [{"with": {...}, "result": ...}, ...]}. A fetch takes the first
     entry whose `with` keys all equal the fetch's (an entry with no `with` matches any)."""
-    data = _json(path)
-    if not isinstance(data, dict):
-        raise InputError(path, None, 'expected {"source": [{"with": {...}, "result": ...}]}')
+    return datasources_from_data(_json(path), path)
+
+
+def datasources_from_data(
+        data, origin: str = "datasources") -> dict[str, list[tuple[dict, object]]]:
+    """The fixtures of load_datasources given as data, checked as a file's are; an error
+    names `origin`."""
+    if not isinstance(data, Mapping):
+        raise InputError(origin, None, 'expected {"source": [{"with": {...}, "result": ...}]}')
     sources = {}
     for name, entries in data.items():
         if not isinstance(entries, list):
-            raise InputError(path, None, f"data source `{name}` must be a list of entries")
+            raise InputError(origin, None, f"data source `{name}` must be a list of entries")
         rows = []
         for index, entry in enumerate(entries):
             if not isinstance(entry, dict) or "result" not in entry:
-                raise InputError(path, None, f"entry {index + 1} of `{name}` needs a `result`")
+                raise InputError(origin, None, f"entry {index + 1} of `{name}` needs a `result`")
             match = entry.get("with", {})
             if not isinstance(match, dict):
-                raise InputError(path, None, f"entry {index + 1} of `{name}`: `with` must be an object")
+                raise InputError(origin, None,
+                                 f"entry {index + 1} of `{name}`: `with` must be an object")
             rows.append((match, entry["result"]))
         sources[name] = rows
     return sources

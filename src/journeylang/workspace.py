@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import pathlib
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import attrs
 
@@ -79,18 +79,27 @@ def load(paths: Iterable[str | os.PathLike]) -> Workspace:
     files = journey_files(paths)
     first = pathlib.Path(paths[0])
     root = first if first.is_dir() else first.parent
-    sources: dict[str, Source] = {}
-    programs: dict[str, Program] = {}
+    sources: list[Source] = []
     errors: list[Diagnostic] = []
     for path in files:
         try:
-            source = read_source(path)
+            sources.append(read_source(path))
         except JourneySyntaxError as error:
             errors.extend(error.diagnostics)
-            continue
-        sources[source.name] = source
+    return _parsed(root, sources, errors)
+
+
+def from_texts(texts: Mapping[str, str], root: pathlib.Path) -> Workspace:
+    """A workspace of journeys given as text, by file name: nothing is read for them. `root`
+    is where a run looks for the lock file and the default input files."""
+    return _parsed(root, [Source(name, text) for name, text in texts.items()], [])
+
+
+def _parsed(root: pathlib.Path, sources: list[Source], errors: list[Diagnostic]) -> Workspace:
+    programs: dict[str, Program] = {}
+    for source in sources:
         try:
             programs[source.name] = parse_source(source)
         except JourneySyntaxError as error:
             errors.extend(error.diagnostics)
-    return Workspace(root, sources, programs, tuple(errors))
+    return Workspace(root, {source.name: source for source in sources}, programs, tuple(errors))
