@@ -84,14 +84,6 @@ class Path(Node):
     root: str
     attributes: tuple[str, ...] = ()
 
-    @property
-    def is_profile(self) -> bool:
-        return self.root == "profile"
-
-    @property
-    def is_event(self) -> bool:
-        return self.root == "event"
-
     def dotted(self) -> str:
         return ".".join((self.root, *self.attributes))
 

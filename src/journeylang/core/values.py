@@ -38,11 +38,6 @@ def type_name(value) -> str:
     return type(value).__name__
 
 
-def truthy(value) -> bool:
-    """Conditions hold only for `true`; `null` (and anything else) is false."""
-    return value is True
-
-
 def _number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -188,13 +183,6 @@ def comparison(operator: str):
     if operator == "not in":
         return lambda left, right: not contains(right, left)
     return lambda left, right: _ordered(operator, left, right)
-
-
-def binary(operator: str, left, right):
-    """Apply a binary operator (other than the short-circuit `and` / `or`)."""
-    if operator in _ARITHMETIC:
-        return arithmetic(operator)(left, right)
-    return comparison(operator)(left, right)
 
 
 def format_duration(seconds: float) -> str:

@@ -23,12 +23,6 @@ class LocalClock:
         return self.clock.datetime()
 
 
-def _attribute(value, name):
-    if isinstance(value, dict):
-        return value.get(name)
-    return None
-
-
 def _path(node: n.Path, ctx):
     names = node.attributes
     if node.root == "profile":
