@@ -169,29 +169,31 @@ def _now() -> str:
 
 
 def _change_lifecycle(path: str, change, needs_clean: bool) -> None:
-    """Apply a lifecycle change to the workspace's lock file, or refuse it and change nothing."""
+    """Apply a lifecycle change to the workspace's lock file, or refuse it and change nothing.
+    The check, the read and the write happen under the lock file's exclusive lock, so that
+    commands changing it at the same time each see the others' changes."""
     from .lifecycle import LifecycleError, UnknownVersion
-    from .lockfile import Lock, LockError, read_lock, write_lock
+    from .lockfile import Lock, LockError, LockWriteError, changing, read_lock, write_lock
     from .workspace import display_name
 
     workspace = _load([path])
-    diagnostics = check_workspace(workspace)
-    errors = [d for d in diagnostics if d.is_error]
-    lock_broken = any(d.code in ("J701", "J702") for d in errors)
-    if errors and (needs_clean or lock_broken):
-        click.echo(render_all(errors, workspace.sources) + "\n")
-        sys.stdout.flush()
-        click.echo("error: nothing was changed: fix these errors first", err=True)
-        sys.exit(1)
     try:
-        lock = read_lock(workspace.root, None) or Lock()
-        told = change(lock, workspace.journeys)
+        with changing(workspace.root):
+            errors = [d for d in check_workspace(workspace) if d.is_error]
+            lock_broken = any(d.code in ("J701", "J702") for d in errors)
+            if errors and (needs_clean or lock_broken):
+                click.echo(render_all(errors, workspace.sources) + "\n")
+                sys.stdout.flush()
+                click.echo("error: nothing was changed: fix these errors first", err=True)
+                sys.exit(1)
+            lock = read_lock(workspace.root, None) or Lock()
+            told = change(lock, workspace.journeys)
+            write_lock(workspace.root, lock)
     except UnknownVersion as error:
         raise click.UsageError(str(error)) from None
-    except (LifecycleError, LockError) as error:
+    except (LifecycleError, LockError, LockWriteError) as error:
         click.echo(f"error: {error}; nothing was changed", err=True)
         sys.exit(1)
-    write_lock(workspace.root, lock)
     click.echo(f"{told}\n(recorded in {display_name(workspace.root / 'journeys.lock')})")
 
 

@@ -17,11 +17,18 @@ class TimeError(ValueError):
 
 @functools.lru_cache(maxsize=None)
 def zone(name: str) -> datetime.tzinfo:
+    """The IANA time zone `name`; TimeError for any name that is not one.
+
+    zoneinfo turns the name into a path under the zone database and reads the file there, so
+    what it raises for a name that is not a zone depends on the name and on the system: a
+    directory (`Europe`) gives IsADirectoryError, a name too long for the file system OSError,
+    a NUL character, `..`, an absolute path or a file that is not a zone ValueError, a lone
+    surrogate UnicodeEncodeError. Every failure means the same: no such zone."""
     if name == "UTC":
         return UTC
     try:
         return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+    except Exception:
         raise TimeError(f"unknown time zone `{name}` (use an IANA name like \"Europe/Paris\")") from None
 
 

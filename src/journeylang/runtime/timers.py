@@ -82,7 +82,11 @@ class Timeouts:
             self._schedule()
 
     def cancel(self, instance) -> None:
-        """`instance` has ended: let go of the ended instances at the head of the queue."""
+        """`instance` has ended: its timer will do nothing."""
+        self._drop_ended()
+
+    def _drop_ended(self) -> None:
+        """Let go of the ended instances at the head of the queue."""
         queue = self.queue
         while queue and queue[0][2].ended:
             queue.popleft()
@@ -95,7 +99,7 @@ class Timeouts:
     def fire(self, sequence) -> None:
         self.scheduled = None
         queue = self.queue
-        self.cancel(None)
+        self._drop_ended()
         if not queue:
             return self.clock.stand_still()
         if queue[0][1] != sequence:  # the timer this entry stood for has gone: stand for the next
@@ -103,7 +107,7 @@ class Timeouts:
             return self.clock.stand_still()
         instance = queue[0][2]
         queue.popleft()
-        self.cancel(None)
+        self._drop_ended()
         if queue:
             self._schedule()
         self.expire(instance)

@@ -7,6 +7,7 @@ import zoneinfo
 
 from ... import nodes as n
 from ...core.functions import FUNCTIONS
+from ...core.instants import TimeError, zone
 from ..context import TYPE_NAMES, Context
 from ..rule import did_you_mean, repeats, rule, warning
 
@@ -141,8 +142,8 @@ def unknown_time_zone(context: Context):
 
 def _is_zone(name: str) -> bool:
     try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone(name)  # the run's own reading of the name, so that the two always agree
+    except TimeError:
         return False
     return True
 
