@@ -24,14 +24,13 @@ class Record:
     node: str
 
     def to_json(self) -> dict[str, Any]:
+        """The record as the trace writes it: the common fields, then the kind's own."""
         record = {"time": format_instant(self.time), "kind": self.kind, "journey": self.journey,
                   "version": self.version, "profile": self.profile, "instance": self.instance,
                   "node": self.node}
-        record.update(self._fields())
+        for name in _own_fields(type(self)):
+            record[name] = getattr(self, name)
         return record
-
-    def _fields(self) -> dict[str, Any]:
-        return {}
 
 
 @attrs.frozen(slots=True)
@@ -43,9 +42,6 @@ class Enter(Record):
 class Reject(Record):
     kind: ClassVar[str] = "reject"
     reason: str
-
-    def _fields(self):
-        return {"reason": self.reason}
 
 
 @attrs.frozen(slots=True)
@@ -60,18 +56,12 @@ class Send(Record):
     message: str
     data: Any
 
-    def _fields(self):
-        return {"channel": self.channel, "message": self.message, "data": self.data}
-
 
 @attrs.frozen(slots=True)
 class Suppress(Record):
     kind: ClassVar[str] = "suppress"
     channel: str
     message: str
-
-    def _fields(self):
-        return {"channel": self.channel, "message": self.message}
 
 
 @attrs.frozen(slots=True)
@@ -81,9 +71,6 @@ class Call(Record):
     data: Any
     ok: bool
 
-    def _fields(self):
-        return {"action": self.action, "data": self.data, "ok": self.ok}
-
 
 @attrs.frozen(slots=True)
 class Update(Record):
@@ -91,17 +78,17 @@ class Update(Record):
     path: str
     value: Any
 
-    def _fields(self):
-        return {"path": self.path, "value": self.value}
-
 
 @attrs.frozen(slots=True)
 class Wait(Record):
     kind: ClassVar[str] = "wait"
     until: int | None
 
-    def _fields(self):
-        return {"until": None if self.until is None else format_instant(self.until)}
+    def to_json(self) -> dict[str, Any]:
+        record = Record.to_json(self)
+        if self.until is not None:
+            record["until"] = format_instant(self.until)
+        return record
 
 
 @attrs.frozen(slots=True)
@@ -119,17 +106,22 @@ class Exit(Record):
     kind: ClassVar[str] = "exit"
     reason: str
 
-    def _fields(self):
-        return {"reason": self.reason}
-
 
 @attrs.frozen(slots=True)
 class Error(Record):
     kind: ClassVar[str] = "error"
     message: str
 
-    def _fields(self):
-        return {"message": self.message}
+
+_COMMON = len(attrs.fields(Record))
+_OWN: dict[type, tuple[str, ...]] = {}
+
+
+def _own_fields(kind: type) -> tuple[str, ...]:
+    names = _OWN.get(kind)
+    if names is None:
+        names = _OWN[kind] = tuple(field.name for field in attrs.fields(kind)[_COMMON:])
+    return names
 
 
 Observer = Callable[[Record], None]
