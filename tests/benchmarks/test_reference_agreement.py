@@ -31,3 +31,11 @@ def test_the_linearity_benchmark_prints_both_sides_at_both_sizes():
     assert "N=300" in header and "N=600" in header
     assert [row.split()[0] for row in rows] == ["journeylang", "hand-written"]
     assert all(len(row.split()) == 4 for row in rows)  # two costs and their growth
+
+
+def test_a_short_fuzzing_campaign_finds_nothing(tmp_path):
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "fuzz.py"), "4",
+                             "--out", str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " cases tried " in result.stdout and "0 findings" in result.stdout
+    assert not list(tmp_path.iterdir())
