@@ -12,6 +12,7 @@ import lark
 from lark import Token
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 
+from . import nodes as n
 from .builder import Builder
 from .diagnostics import Diagnostic, JourneySyntaxError
 from .nodes import Program
@@ -122,8 +123,9 @@ def parse_source(source: Source) -> Program:
     parser, builder = _parser()
     builder.reset(source)
     program = _parse(parser, source.text, 0, start="start")
-    if builder.errors:
-        raise JourneySyntaxError(builder.errors)
+    errors = builder.errors + nesting_errors(program)
+    if errors:
+        raise JourneySyntaxError(errors)
     return program
 
 
@@ -139,6 +141,87 @@ def _parse(parser: lark.Lark, text: str, offset: int, *, start: str):
         raise JourneySyntaxError([diagnostic]) from None
     finally:
         _Lexer.recent = outer_recent
+
+
+# ---- how deep a program may nest ------------------------------------------------------
+
+#: How deep a program may nest (docs/language.md, "Nesting limits"): blocks of statements, and
+#: the levels of one expression (each operator, call, list, record and interpolated string) or
+#: one schema type (each record and list). Parsing never recurses, but phases after it do (the
+#: runtime's compiler, the lock file's fingerprint): at these limits, far above what anyone
+#: writes, the deepest program still leaves a third of Python's default recursion limit to its
+#: caller (tests/frontend/test_nesting.py measures it). A journey of at most 50 activities
+#: cannot nest more than 50 blocks anyway.
+MAX_BLOCK_DEPTH = 50
+MAX_EXPRESSION_DEPTH = 64
+
+_LEVELS = (n.Binary, n.Unary, n.FunctionCall, n.ListExpr, n.RecordExpr, n.Template,
+           n.RecordType, n.ListType)
+_INSIDE_EXPRESSIONS = (*_LEVELS, n.Literal, n.Path, n.RecordField, n.Fetch, n.Ident,
+                       n.TypeName, n.FieldType)
+
+
+def nesting_errors(program: Program) -> list[Diagnostic]:
+    """J110 at the first node past a nesting limit: in each statement that opens a block nested
+    deeper than MAX_BLOCK_DEPTH, in each expression or type with a part deeper than
+    MAX_EXPRESSION_DEPTH (once for the whole expression). The tree is walked in source order
+    with a stack of its own, never recursively."""
+    errors: list[Diagnostic] = []
+    reported: set[int] = set()  # the expressions and types reported, by id
+    # a node, the blocks around it, its level in its expression, and that expression
+    pending: list[tuple[n.Node, int, int, n.Node | None]] = [(program, 0, 0, None)]
+    while pending:
+        node, blocks, level, whole = pending.pop()
+        if not isinstance(node, _INSIDE_EXPRESSIONS):
+            level, whole = 0, None
+        elif whole is None:
+            whole = node
+        elif id(whole) in reported:
+            continue
+        if isinstance(node, _LEVELS):
+            level += 1
+            if level > MAX_EXPRESSION_DEPTH:
+                reported.add(id(whole))
+                what = "type" if isinstance(node, (n.RecordType, n.ListType)) else "expression"
+                errors.append(Diagnostic("J110", (
+                    f"this {what} is nested {level} deep, past the limit of "
+                    f"{MAX_EXPRESSION_DEPTH}" + _EXPRESSION_HINTS[what]), node.span))
+                continue
+        if _opens_block(node):
+            blocks += 1
+            if blocks > MAX_BLOCK_DEPTH:
+                errors.append(Diagnostic("J110", (
+                    f"this `{_keyword(node)}` opens a block nested {blocks} deep, past the limit "
+                    f"of {MAX_BLOCK_DEPTH}: flatten it (combine conditions with `and`, use "
+                    "`else if`), or move the inner steps to a journey of their own"), node.span))
+                continue
+        pending.extend((child, blocks, level, whole) for child in reversed(list(node.children())))
+    return errors
+
+
+_EXPRESSION_HINTS = {
+    "expression": (" (a level for each operator, call, list, record and interpolation; "
+                   "`a + b + c` is two): name parts of it with `let`, or write a long chain of "
+                   "`or` as `in [ … ]`"),
+    "type": ": declare a flatter record",
+}
+
+
+def _opens_block(statement) -> bool:
+    if isinstance(statement, n.If):
+        return True
+    if isinstance(statement, n.Split):
+        return bool(statement.arms)
+    if isinstance(statement, n.Fork):
+        return bool(statement.branches)
+    if isinstance(statement, n.WaitForEvent):
+        return statement.body is not None or statement.on_timeout is not None
+    return isinstance(statement, n.CallAction) and statement.on_error is not None
+
+
+def _keyword(statement) -> str:
+    return {n.If: "if", n.Split: "split", n.Fork: "fork", n.WaitForEvent: "wait for event",
+            n.CallAction: "call"}[type(statement)]
 
 
 # ---- turning lark's errors into the user's words -------------------------------------

@@ -12,28 +12,36 @@ import attrs
 from .. import nodes as n
 from ..lockfile import Lock
 from ..workspace import Workspace
+from .types import Record
 
 TYPE_NAMES = ("string", "number", "bool", "date", "datetime", "time", "duration", "any")
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
+class Binding:
+    """A `let`: the value it binds (an expression or a fetch) and the scope that value is
+    evaluated in."""
+
+    value: n.Expr
+    scope: "Scope"
+
+
+@attrs.frozen(eq=False)
 class Scope:
-    """Where an expression is evaluated: its journey, the `let` names bound there (name → the
-    expression bound), and the event bound to `event` (its name), if any."""
+    """Where an expression is evaluated: its journey, the event bound to `event` (its name), if
+    any, and the `let` names it reads that are bound there (name → binding). `bound` lists every
+    `let` name bound there, kept only when the expression reads a name that is not (a rule
+    suggests among them): a scope never copies the names it does not use, so a journey of
+    thousands of `let`s costs no more than their number."""
 
     file: str
     journey: n.Journey | None
-    lets: Mapping[str, n.Expr] = attrs.Factory(dict)
+    lets: Mapping[str, Binding] = attrs.Factory(dict)
     event: str | None = None
-
-    def bind(self, name: str, value: n.Expr) -> "Scope":
-        return attrs.evolve(self, lets={**self.lets, name: value})
-
-    def with_event(self, event: str | None) -> "Scope":
-        return attrs.evolve(self, event=event)
+    bound: tuple[str, ...] = ()
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Site:
     """An expression as written in the program, its scope, and the role it plays:
     condition, wait-until, value, set, data, at."""
@@ -63,6 +71,9 @@ class Context:
         self.journeys = workspace.journeys
         self.audience_data = dict(audiences or {})
         self.lock = lock
+        #: The static type of each expression node, by id (with the node, so that the id stays
+        #: its own), worked out once by types.type_of.
+        self.expression_types: dict[int, tuple[n.Node, object]] = {}
 
     # ---- declarations ----------------------------------------------------------------
     @functools.cached_property
@@ -87,34 +98,37 @@ class Context:
     def _governing(self, directory: str) -> tuple:
         """The schema declarations that govern the files of a directory: those in it and in
         the directories above it, the highest first."""
-        parent = posixpath.dirname(directory)
-        above = self._governing(parent) if parent != directory and directory else ()
-        return above + tuple(self._schemas_by_directory.get(directory, ()))
+        directories = [directory]
+        while directories[-1] and posixpath.dirname(directories[-1]) != directories[-1]:
+            directories.append(posixpath.dirname(directories[-1]))
+        return tuple(declaration for above in reversed(directories)
+                     for declaration in self._schemas_by_directory.get(above, ()))
 
     def _in_scope(self, kind, file: str):
         return [d for d in self._governing(posixpath.dirname(file)) if isinstance(d, kind)]
 
     @functools.cache
-    def event_schemas(self, file: str) -> dict[str, dict]:
+    def event_schemas(self, file: str) -> dict[str, Record]:
         """The event schemas that govern a file, by event name, fields merged over files."""
-        schemas: dict[str, dict] = {}
+        schemas: dict[str, Record] = {}
         for schema in self._in_scope(n.EventSchema, file):
-            merge(schemas.setdefault(schema.name.name, {}), record_type(schema.fields))
+            name = schema.name.name
+            schemas[name] = merge(schemas.get(name, Record()), record_type(schema.fields))
         return schemas
 
     @functools.cache
-    def profile_fields(self, file: str) -> dict | None:
-        """The profile schema that governs a file, as nested dicts of types (merged over the
-        files that declare one), or None when none does."""
+    def profile_fields(self, file: str) -> Record | None:
+        """The profile schema that governs a file, as a record type (merged over the files
+        that declare one), or None when none does."""
         schemas = self._in_scope(n.ProfileSchema, file)
         if not schemas:
             return None
-        merged: dict = {"id": "string"}
+        merged = Record({"id": "string"})
         for schema in schemas:
-            merge(merged, record_type(schema.fields))
+            merged = merge(merged, record_type(schema.fields))
         return merged
 
-    def event_fields(self, file: str, event: str | None) -> dict | None:
+    def event_fields(self, file: str, event: str | None) -> Record | None:
         return self.event_schemas(file).get(event) if event else None
 
     def versions(self) -> dict[str, list[n.Journey]]:
@@ -127,17 +141,14 @@ class Context:
     # ---- walking -----------------------------------------------------------------------
     @functools.cached_property
     def blocks(self) -> list[Block]:
-        found: list[Block] = []
-        for journey in self.journeys:
-            for block in _blocks(journey.body):
-                found.append(Block(journey, block))
-        return found
+        return [Block(journey, block) for journey in self.journeys
+                for block in _blocks(journey.body)]
 
     @functools.cached_property
     def sites(self) -> list[Site]:
         found: list[Site] = []
         for decl in self.audience_decls:
-            found.append(Site(decl.condition, Scope(decl.span.file, None), "condition"))
+            found.append(_site(decl.condition, Scope(decl.span.file, None), {}, "condition"))
         for journey in self.journeys:
             found.extend(_journey_sites(journey))
         return found
@@ -145,7 +156,7 @@ class Context:
     @functools.cached_property
     def site_nodes(self) -> list[tuple[Site, n.Node]]:
         """Every expression node of every site, with its site, walked once for all rules."""
-        return [(site, node) for site in self.sites for node in site.expr.walk()]
+        return [(site, node) for site in self.sites for node in walk(site.expr)]
 
     def statements(self) -> Iterator[tuple[n.Journey, n.Node]]:
         for block in self.blocks:
@@ -153,23 +164,32 @@ class Context:
                 yield block.journey, statement
 
 
-def merge(into: dict, fields: dict) -> None:
-    """Add a record type's fields to another; records declared twice merge their fields (a
+def walk(node: n.Node) -> Iterator[n.Node]:
+    """The node and every node below it, depth first, in source order, with a stack of its own
+    (however deep the tree, no recursion)."""
+    pending = [node]
+    while pending:
+        node = pending.pop()
+        yield node
+        pending.extend(reversed(list(node.children())))
+
+
+def merge(first: Record, second: Record) -> Record:
+    """A record type with the fields of both: records declared twice merge their fields (a
     conflicting declaration is reported by a rule, and the first one kept)."""
-    for name, kind in fields.items():
-        if isinstance(kind, dict) and isinstance(into.get(name), dict):
-            merge(into[name], kind)
+    fields = dict(first)
+    for name, kind in second.items():
+        if isinstance(kind, Record) and isinstance(fields.get(name), Record):
+            fields[name] = merge(fields[name], kind)
         else:
-            into.setdefault(name, kind)
+            fields.setdefault(name, kind)
+    return Record(fields)
 
 
-def record_type(fields: n.RecordType) -> dict:
-    """A record type as {name: type}, where a type is a name from TYPE_NAMES, "list", or a
-    nested dict. Unknown type names read as "any" (a rule reports them)."""
-    result: dict = {}
-    for field in fields.fields:
-        result[field.name.name] = _type(field.type)
-    return result
+def record_type(fields: n.RecordType) -> Record:
+    """A record type: {name: type}, where a type is a name from TYPE_NAMES, "list", or a
+    nested record. Unknown type names read as "any" (a rule reports them)."""
+    return Record({field.name.name: _type(field.type) for field in fields.fields})
 
 
 def _type(kind) -> object:
@@ -181,11 +201,13 @@ def _type(kind) -> object:
 
 
 def _blocks(statements: tuple) -> Iterator[tuple]:
-    """Every block of statements, the given one first, then the nested ones."""
-    yield statements
-    for statement in statements:
-        for child in _child_blocks(statement):
-            yield from _blocks(child)
+    """Every block of statements, the given one first, then the nested ones, in source order."""
+    pending = [statements]
+    while pending:
+        block = pending.pop()
+        yield block
+        pending.extend(reversed([child for statement in block
+                                 for child in _child_blocks(statement)]))
 
 
 def _child_blocks(statement) -> Iterator[tuple]:
@@ -208,65 +230,103 @@ def _child_blocks(statement) -> Iterator[tuple]:
         yield statement.on_error
 
 
+def _site(expr: n.Expr, place: Scope, bound: Mapping[str, Binding], role: str,
+          target: tuple[str, ...] = (), statement: n.Node | None = None) -> Site:
+    """The site of an expression at a place (a scope without `let`s), given the `let` names
+    bound there: its scope keeps the bindings of the names it reads."""
+    read = {node.root for node in walk(expr) if isinstance(node, n.Path)} - {"profile", "event"}
+    lets = {name: bound[name] for name in read if name in bound}
+    scope = attrs.evolve(place, lets=lets, bound=tuple(bound) if len(lets) < len(read) else ())
+    return Site(expr, scope, role, target, statement)
+
+
 def _journey_sites(journey: n.Journey) -> Iterator[Site]:
     entry = journey.entry
     entry_event = entry.event.name if isinstance(entry, n.EventEntry) else None
     file = journey.span.file
-    scope = Scope(file, journey, event=entry_event)
     for item in journey.header:
         if isinstance(item, n.EventEntry) and item.where is not None:
-            yield Site(item.where, scope.with_event(item.event.name), "condition")
+            yield _site(item.where, Scope(file, journey, event=item.event.name), {}, "condition")
         elif isinstance(item, n.AudienceEntry):
             for moment in (item.at, item.starting):
                 if moment is not None:
-                    yield Site(moment, Scope(file, journey), "at")
+                    yield _site(moment, Scope(file, journey), {}, "at")
         elif isinstance(item, n.ExitOnEvent) and item.where is not None:
-            yield Site(item.where, Scope(file, journey, event=item.event.name), "condition")
+            yield _site(item.where, Scope(file, journey, event=item.event.name), {}, "condition")
         elif isinstance(item, n.ExitWhen):
-            yield Site(item.condition, Scope(file, journey), "condition")
-    yield from _block_sites(journey.body, scope)
+            yield _site(item.condition, Scope(file, journey), {}, "condition")
+    yield from _body_sites(journey.body, Scope(file, journey, event=entry_event))
 
 
-def _block_sites(statements: tuple, scope: Scope) -> Iterator[Site]:
-    for statement in statements:
-        if isinstance(statement, n.Let):
-            value = statement.value
-            if isinstance(value, n.Fetch):
-                if value.data is not None:
-                    yield Site(value.data, scope, "data")
-            else:
-                yield Site(value, scope, "value")
-            scope = scope.bind(statement.name.name, value)
-        elif isinstance(statement, n.Send) and statement.data is not None:
-            yield Site(statement.data, scope, "data")
-        elif isinstance(statement, n.CallAction):
-            if statement.data is not None:
-                yield Site(statement.data, scope, "data")
-            if statement.on_error is not None:
-                yield from _block_sites(statement.on_error, scope)
-        elif isinstance(statement, n.If):
-            for arm in statement.arms:
-                yield Site(arm.condition, scope, "condition")
-                yield from _block_sites(arm.body, scope)
-            if statement.orelse is not None:
-                yield from _block_sites(statement.orelse, scope)
-        elif isinstance(statement, n.Split):
-            for arm in statement.arms:
-                yield from _block_sites(arm.body, scope)
-        elif isinstance(statement, n.WaitUntil):
-            yield Site(statement.target, scope, "wait-until")
-        elif isinstance(statement, n.WaitForEvent):
-            waited = scope.with_event(statement.event.name)
-            if statement.where is not None:
-                yield Site(statement.where, waited, "condition")
-            if statement.body is not None:
-                yield from _block_sites(statement.body, waited)
-            if statement.on_timeout is not None:
-                yield from _block_sites(statement.on_timeout, scope)
-        elif isinstance(statement, n.Fork):
-            for branch in statement.branches:
-                if branch.when is not None:
-                    yield Site(branch.when, scope, "condition")
-                yield from _block_sites(branch.body, scope)
-        elif isinstance(statement, n.SetProfile):
-            yield Site(statement.value, scope, "set", statement.path, statement)
+def _body_sites(body: tuple, place: Scope) -> Iterator[Site]:
+    """The sites of a journey's body in source order. A `let` is visible in the statements
+    after it in its block and in the blocks nested there: the names bound at the current place
+    are one dictionary, changed as the walk goes (and put back as it leaves a block), with a
+    stack of its own rather than recursion."""
+    bound: dict[str, Binding] = {}
+    undo: list[tuple[str, Binding | None]] = []  # (name, the binding it replaced)
+    pending: list[tuple] = [("block", body, place)]
+    while pending:
+        kind, item, place, *rest = pending.pop()
+        if kind == "site":
+            yield _site(item, place, bound, *rest)
+        elif kind == "block":
+            pending.append(("end", len(undo), place))
+            pending.extend(("statement", statement, place) for statement in reversed(item))
+        elif kind == "end":
+            while len(undo) > item:
+                name, replaced = undo.pop()
+                if replaced is None:
+                    del bound[name]
+                else:
+                    bound[name] = replaced
+        elif isinstance(item, n.Let):  # a statement
+            value = item.value
+            expr = value.data if isinstance(value, n.Fetch) else value
+            scope = place
+            if expr is not None:
+                site = _site(expr, place, bound, "data" if expr is not value else "value")
+                scope = site.scope
+                yield site
+            undo.append((item.name.name, bound.get(item.name.name)))
+            bound[item.name.name] = Binding(value, scope)
+        else:  # any other statement
+            pending.extend(reversed(list(_statement_parts(item, place))))
+
+
+def _statement_parts(statement, place: Scope) -> Iterator[tuple]:
+    """What a statement other than `let` holds, in source order: ("site", expression, place,
+    role[, target, statement]) and ("block", statements, place)."""
+    if isinstance(statement, n.Send) and statement.data is not None:
+        yield "site", statement.data, place, "data"
+    elif isinstance(statement, n.CallAction):
+        if statement.data is not None:
+            yield "site", statement.data, place, "data"
+        if statement.on_error is not None:
+            yield "block", statement.on_error, place
+    elif isinstance(statement, n.If):
+        for arm in statement.arms:
+            yield "site", arm.condition, place, "condition"
+            yield "block", arm.body, place
+        if statement.orelse is not None:
+            yield "block", statement.orelse, place
+    elif isinstance(statement, n.Split):
+        for arm in statement.arms:
+            yield "block", arm.body, place
+    elif isinstance(statement, n.WaitUntil):
+        yield "site", statement.target, place, "wait-until"
+    elif isinstance(statement, n.WaitForEvent):
+        waited = attrs.evolve(place, event=statement.event.name)
+        if statement.where is not None:
+            yield "site", statement.where, waited, "condition"
+        if statement.body is not None:
+            yield "block", statement.body, waited
+        if statement.on_timeout is not None:
+            yield "block", statement.on_timeout, place
+    elif isinstance(statement, n.Fork):
+        for branch in statement.branches:
+            if branch.when is not None:
+                yield "site", branch.when, place, "condition"
+            yield "block", branch.body, place
+    elif isinstance(statement, n.SetProfile):
+        yield "site", statement.value, place, "set", statement.path, statement

@@ -1,22 +1,54 @@
 """Static types of expressions, worked out from the declared schemas: what rules compare.
 
 A type is one of "string", "number", "bool", "date", "datetime", "time", "duration", "list",
-"null", "any" (unknown: never an error), or a dict of fields (a record)."""
+"null", "any" (unknown: never an error), or a Record of fields. Every type is immutable and
+hashable, so a rule may compare types, put them in a set or use them as keys, whatever they are."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterator, Mapping
 
 from .. import nodes as n
 from ..core.functions import FUNCTIONS
 from ..core.values import type_name
-from .context import Context, Scope
+
+if TYPE_CHECKING:
+    from .context import Context, Scope
 
 ANY = "any"
 _ORDERED = {"string", "date", "datetime", "time", "duration"}
 
 
+class Record(Mapping):
+    """A record type: field name → type, immutable and hashable."""
+
+    __slots__ = ("_fields", "_hash")
+
+    def __init__(self, fields: Mapping[str, object] = ()):
+        self._fields = dict(fields)
+        self._hash: int | None = None
+
+    def __getitem__(self, name: str) -> object:
+        return self._fields[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._fields)
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(frozenset(self._fields.items()))
+        return self._hash
+
+    def __repr__(self) -> str:
+        return f"Record({self._fields!r})"
+
+
 def describe(kind) -> str:
     """A type as a message says it: "a number", "a date-time", "a record"."""
-    name = "record" if isinstance(kind, dict) else {"datetime": "date-time"}.get(kind, kind)
+    name = "record" if isinstance(kind, Record) else {"datetime": "date-time"}.get(kind, kind)
     return ("an " if name[0] in "aeiou" else "a ") + name
 
 
@@ -38,7 +70,7 @@ def attribute_type(fields, attributes: tuple[str, ...]):
     (type, index of the first attribute not found or None)."""
     kind = fields
     for index, attribute in enumerate(attributes):
-        if not isinstance(kind, dict):
+        if not isinstance(kind, Record):
             return (ANY, None) if kind == ANY else (ANY, index)
         if attribute not in kind:
             return ANY, index
@@ -47,47 +79,98 @@ def attribute_type(fields, attributes: tuple[str, ...]):
 
 
 def type_of(expr, scope: Scope, context: Context):
-    """The static type of an expression; ANY when the schemas do not say."""
-    if isinstance(expr, n.Literal):
-        return literal_type(expr.value)
-    if isinstance(expr, n.Template):
+    """The static type of an expression; ANY when the schemas do not say.
+
+    Each node's type is worked out once and kept on the context (a node is evaluated in one
+    scope: its site's, or its `let`'s). The work is bottom-up with a stack of its own, so
+    neither a deep expression nor a long chain of `let`s, each naming the one before, recurses;
+    a `let` is typed once however often it is read."""
+    types = context.expression_types
+    if id(expr) in types:
+        return types[id(expr)][1]
+    pending: list[tuple[n.Node, Scope]] = [(expr, scope)]
+    expanded: set[int] = set()
+    while pending:
+        node, node_scope = pending[-1]
+        if id(node) in types:
+            pending.pop()
+            continue
+        operands = list(_operands(node, node_scope))
+        missing = [operand for operand in operands if id(operand[0]) not in types]
+        if missing and id(node) not in expanded:
+            expanded.add(id(node))
+            pending.extend(reversed(missing))
+            continue
+        pending.pop()
+        kinds = [types[id(operand)][1] if id(operand) in types else ANY for operand, _ in operands]
+        types[id(node)] = (node, _combine(node, node_scope, kinds, context))
+    return types[id(expr)][1]
+
+
+_INFERRED_FROM_ARGUMENTS = ("coalesce", "min", "max")
+
+
+def _operands(node, scope: Scope) -> Iterator[tuple[n.Node, Scope]]:
+    """The expressions whose types a node's type is made of, each with its scope."""
+    if isinstance(node, n.RecordExpr):
+        for field in node.fields:
+            yield field.value, scope
+    elif isinstance(node, n.Path):
+        binding = scope.lets.get(node.root)
+        if binding is not None and not isinstance(binding.value, n.Fetch):
+            yield binding.value, binding.scope
+    elif isinstance(node, n.FunctionCall):
+        function = FUNCTIONS.get(node.name.name)
+        if function is not None and function.result == ANY \
+                and node.name.name in _INFERRED_FROM_ARGUMENTS:
+            for argument in node.arguments:
+                yield argument, scope
+    elif isinstance(node, n.Unary):
+        if node.operator != "not":
+            yield node.operand, scope
+    elif isinstance(node, n.Binary):
+        yield node.left, scope
+        yield node.right, scope
+
+
+def _combine(node, scope: Scope, kinds: list, context: Context):
+    """A node's type from its operands' types (in the order _operands gives them)."""
+    if isinstance(node, n.Literal):
+        return literal_type(node.value)
+    if isinstance(node, n.Template):
         return "string"
-    if isinstance(expr, (n.ListExpr,)):
+    if isinstance(node, n.ListExpr):
         return "list"
-    if isinstance(expr, n.RecordExpr):
-        return {field.key: type_of(field.value, scope, context) for field in expr.fields}
-    if isinstance(expr, n.Path):
-        return path_type(expr, scope, context)
-    if isinstance(expr, n.FunctionCall):
-        function = FUNCTIONS.get(expr.name.name)
-        result = function.result if function else ANY
-        if result == "any" and expr.arguments and expr.name.name in ("coalesce", "min", "max"):
-            kinds = {type_of(argument, scope, context) for argument in expr.arguments}
-            kinds.discard("null")
-            return kinds.pop() if len(kinds) == 1 and not isinstance(next(iter(kinds)), dict) else ANY
-        return result
-    if isinstance(expr, n.Unary):
-        return "bool" if expr.operator == "not" else type_of(expr.operand, scope, context)
-    if isinstance(expr, n.Binary):
-        return binary_type(expr.operator, type_of(expr.left, scope, context),
-                           type_of(expr.right, scope, context))[0]
+    if isinstance(node, n.RecordExpr):
+        return Record({field.key: kind for field, kind in zip(node.fields, kinds)})
+    if isinstance(node, n.Path):
+        return _path_type(node, scope, context, kinds[0] if kinds else ANY)
+    if isinstance(node, n.FunctionCall):
+        function = FUNCTIONS.get(node.name.name)
+        if function is None:
+            return ANY
+        if not kinds:
+            return function.result
+        found = set(kinds) - {"null"}
+        single = next(iter(found)) if len(found) == 1 else ANY
+        return ANY if isinstance(single, Record) else single
+    if isinstance(node, n.Unary):
+        return "bool" if node.operator == "not" else kinds[0]
+    if isinstance(node, n.Binary):
+        return binary_type(node.operator, kinds[0], kinds[1])[0]
     return ANY
 
 
-def path_type(path: n.Path, scope: Scope, context: Context):
+def _path_type(path: n.Path, scope: Scope, context: Context, bound):
+    """The type of a path; `bound` is the type of the `let` it reads, if it reads one."""
     if path.root == "profile":
         fields = context.profile_fields(scope.file)
     elif path.root == "event":
         fields = context.event_fields(scope.file, scope.event)
     elif path.root in scope.lets:
-        value = scope.lets[path.root]
-        if isinstance(value, n.Fetch):
-            return ANY
-        fields = type_of(value, scope, context)
         if not path.attributes:
-            return fields
-        if not isinstance(fields, dict):
-            return ANY
+            return bound
+        fields = bound if isinstance(bound, Record) else None
     else:
         return ANY
     if fields is None:
@@ -97,9 +180,9 @@ def path_type(path: n.Path, scope: Scope, context: Context):
 
 def binary_type(operator: str, left, right) -> tuple[object, str | None]:
     """(result type, problem) of `left OPERATOR right`; the problem is a message, or None."""
-    if isinstance(left, dict):
+    if isinstance(left, Record):
         left = "record"
-    if isinstance(right, dict):
+    if isinstance(right, Record):
         right = "record"
     if operator in ("and", "or"):
         for side in (left, right):

@@ -8,7 +8,7 @@ import zoneinfo
 from ... import nodes as n
 from ...core.functions import FUNCTIONS
 from ...core.instants import TimeError, zone
-from ..context import TYPE_NAMES, Context
+from ..context import TYPE_NAMES, Context, walk
 from ..rule import did_you_mean, repeats, rule, warning
 
 
@@ -29,7 +29,7 @@ def _event_names(journey: n.Journey):
     for item in journey.header:
         if isinstance(item, (n.EventEntry, n.ExitOnEvent)):
             yield item.event
-    for statement in journey.walk():
+    for statement in walk(journey):
         if isinstance(statement, n.WaitForEvent):
             yield statement.event
 
@@ -87,7 +87,7 @@ def unknown_name(context: Context):
     for site, node in context.site_nodes:
         if isinstance(node, n.Path) and node.root not in ("profile", "event") \
                 and node.root not in site.scope.lets:
-            candidates = ["profile", "event", *site.scope.lets]
+            candidates = ["profile", "event", *site.scope.bound]
             yield node.span, (f"unknown name `{node.root}`{did_you_mean(node.root, candidates)}: "
                               "use `profile.…`, `event.…`, or a name bound by `let` before")
 
@@ -99,7 +99,7 @@ def no_event_here(context: Context):
     for site in context.sites:
         if site.scope.event is not None:
             continue
-        for node in site.expr.walk():
+        for node in walk(site.expr):
             if isinstance(node, n.Path) and node.root == "event":
                 where = ("an audience declaration" if site.scope.journey is None
                          else "a journey that starts from an audience")
@@ -114,7 +114,7 @@ def unknown_type(context: Context):
     for program in context.programs:
         for declaration in program.declarations:
             if isinstance(declaration, (n.ProfileSchema, n.EventSchema)):
-                for node in declaration.walk():
+                for node in walk(declaration):
                     if isinstance(node, n.TypeName) and node.name not in TYPE_NAMES:
                         alias = _TYPE_ALIASES.get(node.name.lower())
                         hint = f" (did you mean `{alias}`?)" if alias else did_you_mean(

@@ -4,9 +4,9 @@ conditions are true or false, `wait until` takes a date-time, `set` keeps an att
 from __future__ import annotations
 
 from ... import nodes as n
-from ..context import Context
+from ..context import Context, walk
 from ..rule import did_you_mean, rule
-from ..types import attribute_type, binary_type, describe, known, type_of
+from ..types import Record, attribute_type, binary_type, describe, known, type_of
 
 
 @rule("J301")
@@ -14,7 +14,7 @@ def unknown_attribute(context: Context):
     """With a `profile` schema, `profile.a.b` names declared attributes; with an event's schema,
     `event.a` names its fields (and `set profile.…` too)."""
     for site in context.sites:
-        paths = [node for node in site.expr.walk() if isinstance(node, n.Path)]
+        paths = [node for node in walk(site.expr) if isinstance(node, n.Path)]
         for path in paths:
             if path.root == "profile":
                 fields, owner = context.profile_fields(site.scope.file), "the profile schema"
@@ -37,7 +37,7 @@ def _check_path(span, root: str, attributes: tuple[str, ...], fields, owner: str
         return
     parent = attribute_type(fields, attributes[:missing])[0]
     written = ".".join((root, *attributes[:missing + 1]))
-    if isinstance(parent, dict):
+    if isinstance(parent, Record):
         yield span, (f"`{written}` is not in {owner}"
                      f"{did_you_mean(attributes[missing], parent)}")
     else:
@@ -100,8 +100,8 @@ def set_changes_type(context: Context):
         value = type_of(site.expr, site.scope, context)
         if missing is not None or not known(declared) or not known(value):
             continue
-        if isinstance(declared, dict) or isinstance(value, dict):
-            fits = isinstance(declared, dict) and isinstance(value, dict)
+        if isinstance(declared, Record) or isinstance(value, Record):
+            fits = isinstance(declared, Record) and isinstance(value, Record)
         else:
             fits = declared == value
         if not fits:
