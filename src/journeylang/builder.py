@@ -1,5 +1,5 @@
-"""Parse callbacks that build the typed nodes; literals are validated here (durations, dates,
-escapes, interpolations).
+"""Parse callbacks that build the typed nodes; literals are validated here (numbers, durations,
+dates, escapes, interpolations).
 
 The parser calls these as it reduces each rule (no intermediate parse tree), with every token
 kept, so that a node's span runs from its first token to its last."""
@@ -13,6 +13,8 @@ from typing import Callable
 from lark import Token, Transformer
 
 from . import nodes as n
+from .core.instants import LONGEST_DURATION
+from .core.values import NumberError, parse_number
 from .diagnostics import Diagnostic, JourneySyntaxError
 from .source import Source
 
@@ -20,6 +22,12 @@ _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 _DURATION_PART = re.compile(r"(\d+)([smhdw])")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "{": "{", "}": "}"}
 _DATE_KINDS = {"DATE": "a date", "TIME": "a time of day", "DATETIME": "a date-time"}
+_DURATION_DIGITS = 15  # a count of more digits is longer than LONGEST_DURATION in any unit
+
+
+def _shown(text: str, limit: int = 20) -> str:
+    """A long literal cut short for a message."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 class _Part:
@@ -96,13 +104,25 @@ class Builder(Transformer):
                             "as in 90s, 15m, 2h, 3d, 1w or 1d 12h)",
                             self._token_span(token, part.start(), part.end()))
                 continue
-            seconds += sum(int(p.group(1)) * _UNIT_SECONDS[p.group(2)] for p in pieces)
+            if any(len(p.group(1)) > _DURATION_DIGITS for p in pieces):
+                seconds = LONGEST_DURATION + 1  # (and int() of thousands of digits fails)
+            else:
+                seconds += sum(int(p.group(1)) * _UNIT_SECONDS[p.group(2)] for p in pieces)
+        if seconds > LONGEST_DURATION:
+            self._error("J103", f"`{_shown(str(token))}` is longer than the longest duration, "
+                        f"{LONGEST_DURATION // 86400:,} days (from 0001-01-01 to 9999-12-31)",
+                        self._token_span(token))
+            seconds = 0
         return datetime.timedelta(seconds=seconds)
 
-    @staticmethod
-    def _number(token: Token):
-        text = str(token)
-        return float(text) if "." in text else int(text)
+    def _number(self, token: Token):
+        """A number literal's value, or None for one of more than MAX_DIGITS digits or beyond
+        MAX_NUMBER, after reporting it (J109)."""
+        try:
+            return parse_number(str(token))
+        except NumberError as error:
+            self._error("J109", str(error), self._token_span(token))
+            return None
 
     def _string(self, token: Token):
         """A string literal's value: a plain str Literal, or a Template with interpolations."""
@@ -223,7 +243,9 @@ class Builder(Transformer):
     def version(self, children):
         token = children[1]
         value = self._number(token)
-        if not isinstance(value, int) or value < 1:
+        if value is None:
+            value = 1  # reported
+        elif not isinstance(value, int) or value < 1:
             self._error("J108", f"`{token}` is not a version number: versions are whole "
                         "numbers from 1", self._token_span(token))
             value = 1
@@ -271,7 +293,8 @@ class Builder(Transformer):
         return self._part(children[1], children)
 
     def percent(self, children):
-        return self._part(self._number(children[0]), children)
+        value = self._number(children[0])
+        return self._part(0 if value is None else value, children)
 
     # ---- statements ---------------------------------------------------------------------
 
@@ -371,6 +394,7 @@ class Builder(Transformer):
             return self._string(token)
         if kind == "NUMBER":
             value = self._number(token)
+            value = 0 if value is None else value
         elif kind == "DURATION":
             value = self._duration(token)
         elif kind in _DATE_KINDS:

@@ -7,8 +7,8 @@ import datetime
 import itertools
 
 from .. import nodes as n
-from ..core.instants import local_to_instant, to_instant, zone
-from ..core.values import JourneyRuntimeError
+from ..core.instants import LAST_INSTANT, TimeError, local_to_instant, to_instant, zone
+from ..core.values import JourneyRuntimeError, describe
 from . import records as r
 from .clock import EVENT
 from .expressions import compile_expression
@@ -70,8 +70,11 @@ class Entries:
                 self.record(r.Holdout(now, version.name, version.version, profile_id, None,
                                       version.entry_id))
             return
+        deadline = now + version.timeout
+        if deadline > LAST_INSTANT:  # time ends there: the instance cannot outlive it
+            deadline = LAST_INSTANT
         instance = member.instance = Instance(next(self.numbers), version, profile, profile_id,
-                                              member, now + version.timeout)
+                                              member, deadline)
         tally.entries += 1
         version.timeouts.add(instance)
         if self.record is not None:
@@ -98,7 +101,7 @@ class Entries:
         first = _instant(entry.starting, version) if entry.starting else self.clock.now
         last = self.until
         if last is None:
-            last = first + RECURRING_READS_FOR
+            last = min(first + RECURRING_READS_FOR, LAST_INSTANT)
             self.bounded_reads.append(family.name)
         period = int(entry.every.total_seconds())
         self.clock.push(first, EVENT, self._read, (family, period, last))
@@ -134,12 +137,18 @@ class Entries:
 
 
 def _instant(expression, version) -> int:
+    """The instant of a read's `at` or `starting`; a TimeError (the run does not start) when
+    it is not one there is."""
     value = compile_expression(expression, version.local)(None)
-    if isinstance(value, datetime.datetime):
-        return to_instant(value)
-    if isinstance(value, datetime.date):
-        return local_to_instant(datetime.datetime.combine(value, datetime.time()), version.zone)
-    raise JourneyRuntimeError(f"a read schedule needs a date-time, found {value!r}")
+    try:
+        if isinstance(value, datetime.datetime):
+            return to_instant(value)
+        if isinstance(value, datetime.date):
+            return local_to_instant(datetime.datetime.combine(value, datetime.time()), version.zone)
+    except TimeError as error:
+        raise TimeError(f"{expression.span}: the audience read of \"{version.name}\": "
+                        f"{error}") from None
+    raise JourneyRuntimeError(f"a read schedule needs a date-time, found {describe(value)}")
 
 
 def scheduled_reads(journeys) -> list[int]:
@@ -154,7 +163,10 @@ def scheduled_reads(journeys) -> list[int]:
                     if value.tzinfo is None:
                         timezone = journey.property(n.Timezone)
                         value = value.replace(tzinfo=zone(timezone.name) if timezone else datetime.timezone.utc)
-                    instants.append(to_instant(value))
+                    try:
+                        instants.append(to_instant(value))
+                    except TimeError:
+                        continue  # not an instant there is: building the run's reads says so
     return instants
 
 

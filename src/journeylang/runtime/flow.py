@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 
 from .. import nodes as n
-from ..core.instants import local_to_instant, next_local_time, to_instant
-from ..core.values import JourneyRuntimeError
+from ..core.instants import LAST_INSTANT, TimeError, local_to_instant, next_local_time, to_instant
+from ..core.values import JourneyRuntimeError, describe
 from . import records as r
 from .clock import RESUME
 from .instances import StepError
@@ -74,13 +74,19 @@ def resumer(c, node_id: str, k, in_order: bool):
 
 def enter_wait(c, node_id: str, timers):
     """Puts a thread in a wait that ends at a given instant. A wait that would end after the
-    journey's timeout is not entered: the instance ends there and then (reason `timeout`)."""
+    last instant there is (9999-12-31T23:59:59Z) is a runtime error of the instance; one that
+    would end after the journey's timeout is not entered: the instance ends there and then
+    (reason `timeout`). An instance's timeout is never after the last instant (entry.py), so
+    the first check costs nothing on the way of a wait that is entered."""
     clock, record, version = c.rt.clock, c.rt.record, c.version
     finish, add = c.rt.instances.finish, timers.add
 
     def wait(thread, when: int):
         instance = thread.instance
         if when > instance.deadline:
+            if when > LAST_INSTANT:
+                raise StepError(node_id, JourneyRuntimeError(
+                    "the wait would end after 9999-12-31T23:59:59Z, the last instant there is"))
             return finish(instance, "timeout", node_id)
         if record is not None:
             record(r.Wait(clock.now, version.name, version.version, instance.profile_id,
@@ -116,11 +122,14 @@ def compile_wait_until(c, node: n.WaitUntil, k):
         if isinstance(value, datetime.time):
             return next_local_time(clock.now, value, zone)
         raise StepError(node_id, JourneyRuntimeError(
-            f"`wait until` needs a date-time, a date or a time of day, found {value!r}"))
+            f"`wait until` needs a date-time, a date or a time of day, found {describe(value)}"))
 
     def wait_until(thread):
         reached[index] += 1
-        when = instant_of(target(thread))
+        try:
+            when = instant_of(target(thread))
+        except TimeError as error:  # the instant is not one there is
+            raise StepError(node_id, JourneyRuntimeError(f"`wait until`: {error}")) from None
         if when <= clock.now:
             return k(thread)
         return wait(thread, when)
