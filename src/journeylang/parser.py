@@ -40,9 +40,10 @@ class _Lexer(lark.lexer.Lexer):
     order of precedence, and keywords decided after a whole word is read.
 
     A word is a keyword when the parser can take that keyword where it stands, or when it
-    does not follow `.`, `{` or `,`; otherwise it is a NAME. So `waiting` is one name,
-    `event.wait` and `with { event: 1 }` use keywords as names, and `let send = 1` is refused
-    as "found `send`" rather than puzzling the parser one token later."""
+    does not follow `.`, `{` or `,` nor opens a call where a name can stand; otherwise it is a
+    NAME. So `waiting` is one name, `event.wait` and `with { event: 1 }` use keywords as names,
+    `join(profile.tags)` calls the function `join`, and `let send = 1` is refused as "found
+    `send`" rather than puzzling the parser one token later."""
 
     __future_interface__ = 2  # lex(lexer_state, parser_state), with the text as a TextSlice
     _NAME_POSITIONS = frozenset({"DOT", "LBRACE", "COMMA"})
@@ -78,9 +79,11 @@ class _Lexer(lark.lexer.Lexer):
             kind = found.lastgroup
             if kind == "NAME":
                 keyword = keywords.get(found.group())
-                if keyword is not None and (previous not in self._NAME_POSITIONS
-                                            or keyword in states[parser_state.position]):
-                    kind = keyword
+                if keyword is not None:
+                    acceptable = states[parser_state.position]
+                    if keyword in acceptable or (previous not in self._NAME_POSITIONS and not (
+                            "NAME" in acceptable and _calls(text, skip(text, found.end()).end()))):
+                        kind = keyword
             token = Token(kind, found.group(), position, end_pos=found.end())
             recent.append(token)
             previous = kind
@@ -89,6 +92,13 @@ class _Lexer(lark.lexer.Lexer):
 
 
 _WORD = re.compile(r"[a-z_]+")
+
+
+def _calls(text: str, position: int) -> bool:
+    """Whether a call's `(` comes at `position`: after a word the parser takes only as a name,
+    it makes the word a function's (`join(…)` and `split(…)` are functions as well as
+    statements)."""
+    return text.startswith("(", position)
 
 
 @functools.cache
@@ -155,10 +165,11 @@ def _parse(parser: lark.Lark, text: str, offset: int, *, start: str):
 MAX_BLOCK_DEPTH = 50
 MAX_EXPRESSION_DEPTH = 64
 
-_LEVELS = (n.Binary, n.Unary, n.FunctionCall, n.ListExpr, n.RecordExpr, n.Template,
-           n.RecordType, n.ListType)
-_INSIDE_EXPRESSIONS = (*_LEVELS, n.Literal, n.Path, n.RecordField, n.Fetch, n.Ident,
-                       n.TypeName, n.FieldType)
+_LEVELS = frozenset({n.Binary, n.Unary, n.FunctionCall, n.ListExpr, n.RecordExpr, n.Template,
+                     n.RecordType, n.ListType})
+_INSIDE_EXPRESSIONS = _LEVELS | {n.Literal, n.Path, n.RecordField, n.Fetch, n.Ident, n.TypeName,
+                                 n.FieldType}
+_LEAVES = frozenset({n.Literal, n.Path, n.Ident, n.TypeName})
 
 
 def nesting_errors(program: Program) -> list[Diagnostic]:
@@ -172,30 +183,35 @@ def nesting_errors(program: Program) -> list[Diagnostic]:
     pending: list[tuple[n.Node, int, int, n.Node | None]] = [(program, 0, 0, None)]
     while pending:
         node, blocks, level, whole = pending.pop()
-        if not isinstance(node, _INSIDE_EXPRESSIONS):
+        kind = type(node)
+        if kind in _INSIDE_EXPRESSIONS:
+            if whole is None:
+                whole = node
+            elif id(whole) in reported:
+                continue
+            if kind in _LEVELS:
+                level += 1
+                if level > MAX_EXPRESSION_DEPTH:
+                    reported.add(id(whole))
+                    what = "type" if kind in (n.RecordType, n.ListType) else "expression"
+                    errors.append(Diagnostic("J110", (
+                        f"this {what} is nested {level} deep, past the limit of "
+                        f"{MAX_EXPRESSION_DEPTH}" + _EXPRESSION_HINTS[what]), node.span))
+                    continue
+            elif kind in _LEAVES:
+                continue
+        else:
             level, whole = 0, None
-        elif whole is None:
-            whole = node
-        elif id(whole) in reported:
-            continue
-        if isinstance(node, _LEVELS):
-            level += 1
-            if level > MAX_EXPRESSION_DEPTH:
-                reported.add(id(whole))
-                what = "type" if isinstance(node, (n.RecordType, n.ListType)) else "expression"
-                errors.append(Diagnostic("J110", (
-                    f"this {what} is nested {level} deep, past the limit of "
-                    f"{MAX_EXPRESSION_DEPTH}" + _EXPRESSION_HINTS[what]), node.span))
-                continue
-        if _opens_block(node):
-            blocks += 1
-            if blocks > MAX_BLOCK_DEPTH:
-                errors.append(Diagnostic("J110", (
-                    f"this `{_keyword(node)}` opens a block nested {blocks} deep, past the limit "
-                    f"of {MAX_BLOCK_DEPTH}: flatten it (combine conditions with `and`, use "
-                    "`else if`), or move the inner steps to a journey of their own"), node.span))
-                continue
-        pending.extend((child, blocks, level, whole) for child in reversed(list(node.children())))
+            if _opens_block(node):
+                blocks += 1
+                if blocks > MAX_BLOCK_DEPTH:
+                    errors.append(Diagnostic("J110", (
+                        f"this `{_keyword(node)}` opens a block nested {blocks} deep, past the "
+                        f"limit of {MAX_BLOCK_DEPTH}: flatten it (combine conditions with `and`, "
+                        "use `else if`), or move the inner steps to a journey of their own"),
+                        node.span))
+                    continue
+        pending.extend([(child, blocks, level, whole) for child in node.children()][::-1])
     return errors
 
 

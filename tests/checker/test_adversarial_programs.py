@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from journeylang.checker import check_workspace
+from journeylang.core.functions import FUNCTIONS as LIBRARY
 from journeylang.diagnostics import Diagnostic, render_all
 from journeylang.parser import MAX_BLOCK_DEPTH, MAX_EXPRESSION_DEPTH
 from journeylang.workspace import load
@@ -28,8 +29,7 @@ LETS = ("x", "offer", "total", "tier")
 UNKNOWN = ("nope", "offr", "totl")
 ATTRIBUTES = ("tier", "consent", "email", "points", "first_name", "tags", "address", "city",
               "wait", "event")
-FUNCTIONS = ("coalesce", "min", "max", "len", "lower", "round", "now", "today", "exists",
-             "contains", "nosuch")
+FUNCTIONS = (*sorted(LIBRARY), "nosuch")  # every function of the library, and an unknown one
 EVENTS = ("signup", "purchase", "unsubscribed", "undeclared")
 #: Depths at each limit and around it, and far past it.
 EXPRESSION_DEPTHS = (MAX_EXPRESSION_DEPTH - 1, MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_DEPTH + 1,
