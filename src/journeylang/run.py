@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import difflib
 import itertools
 import operator
@@ -14,6 +13,7 @@ import attrs
 
 from . import nodes as n
 from .checker import check_workspace
+from .core import schema as types
 from .diagnostics import Diagnostic
 from .inputs import (AUDIENCES_FILE, DATASOURCES_FILE, EVENTS_FILE, PROFILES_FILE, Event,
                      InputError, Scenario, load_audiences, load_datasources, load_events,
@@ -121,11 +121,13 @@ def _simulate(paths, *, profiles, events, audiences, datasources, scenario, star
 
     start = _instant(start, "--start") if start is not None else scene.start
     until = _instant(until, "--until") if until is not None else scene.until
+    programs = workspace.programs.values()
+    profile_fields = _profile_schema(programs)
     built_in = profiles is None
     if built_in:
         profiles = simulated_profiles(population or 1000, seed)
     elif not isinstance(profiles, list):
-        profiles = load_profiles_by_id(profiles)
+        profiles = load_profiles_by_id(profiles, profile_fields)
     if events is None and built_in:
         events = simulated_events(profiles, start if start is not None else DEFAULT_START, seed)
     elif events is None:
@@ -154,17 +156,17 @@ def _simulate(paths, *, profiles, events, audiences, datasources, scenario, star
         raise SimulationError(f"--until ({format_instant(until)}) is before the start "
                               f"({format_instant(start)})")
 
-    programs = workspace.programs.values()
-    schema = _profile_schema(programs)
-    event_schemas = _event_schemas(programs)
-    if schema is not None:
+    coerce_profile = types.coercer(profile_fields) if profile_fields is not None else None
+    if coerce_profile is not None:
         for profile in profiles.values() if isinstance(profiles, dict) else profiles:
-            _coerce(profile, schema)
-    if event_schemas:
+            coerce_profile(profile)
+    coercers = {name: coerce for name, fields in _event_schemas(programs).items()
+                if (coerce := types.coercer(fields)) is not None}
+    if coercers:
         for event in events:
-            fields = event_schemas.get(event.name)
-            if fields is not None:
-                _coerce(event.data, fields)
+            coerce = coercers.get(event.name)
+            if coerce is not None:
+                coerce(event.data)
 
     records: list[Record] | None = [] if keep_records else None
     observers = []
@@ -219,36 +221,41 @@ def _scenario(scenario) -> Scenario:
     return load_scenario(scenario)
 
 
-def _profile_schema(programs) -> n.RecordType | None:
+def _profile_schema(programs) -> types.Fields | None:
+    """The fields of the workspace's profile schema, merged over the files that declare one;
+    None when none does."""
+    declared = [schema.fields for program in programs for schema in program.profile_schemas]
+    if not declared:
+        return None
+    fields: types.Fields = {}
+    for record in declared:
+        types.merge(fields, _fields(record))
+    return fields
+
+
+def _event_schemas(programs) -> dict[str, types.Fields]:
+    """The fields of each event the workspace declares, merged over the files."""
+    schemas: dict[str, types.Fields] = {}
     for program in programs:
-        for schema in program.profile_schemas:
-            return schema.fields
-    return None
+        for schema in program.event_schemas:
+            types.merge(schemas.setdefault(schema.name.name, {}), _fields(schema.fields))
+    return schemas
 
 
-def _event_schemas(programs) -> dict[str, n.RecordType]:
-    return {schema.name.name: schema.fields for program in programs
-            for schema in program.event_schemas}
-
-
-def _coerce(record: dict, fields: n.RecordType) -> None:
-    """Turn ISO strings into dates and date-times where the schema says so."""
-    for field in fields.fields:
-        name = field.name.name
-        value = record.get(name)
+def _fields(record: n.RecordType) -> types.Fields:
+    """A record type of the program as the plain fields of core/schema.py (a field declared
+    twice keeps its first type, as the checker does; an unknown type name is `any`)."""
+    fields: types.Fields = {}
+    for field in record.fields:
         kind = field.type
-        if isinstance(kind, n.RecordType) and isinstance(value, dict):
-            _coerce(value, kind)
-        elif isinstance(kind, n.TypeName) and isinstance(value, str):
-            try:
-                if kind.name == "date":
-                    record[name] = datetime.date.fromisoformat(value[:10])
-                elif kind.name == "datetime":
-                    moment = datetime.datetime.fromisoformat(value)
-                    if moment.tzinfo is not None:
-                        record[name] = moment.astimezone(datetime.timezone.utc)
-            except ValueError:
-                pass  # left as text: using it as a date is then a located runtime error
+        if isinstance(kind, n.RecordType):
+            fields.setdefault(field.name.name, _fields(kind))
+        elif isinstance(kind, n.ListType):
+            fields.setdefault(field.name.name, "list")
+        else:
+            fields.setdefault(field.name.name,
+                              kind.name if kind.name in types.TYPE_NAMES else "any")
+    return fields
 
 
 def lock_statuses(lock) -> dict | None:

@@ -81,9 +81,23 @@ def _audiences_beside(workspace: Workspace) -> tuple[dict, list[Diagnostic]]:
         try:
             found.update(load_audiences(path))
         except InputError as error:
-            source = Source(display_name(path), path.read_text(encoding="utf-8", errors="replace"))
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:  # unreadable: the error says so
+                text = ""
+            source = Source(display_name(path), text)
             workspace.sources.setdefault(source.name, source)
-            where = source.span(0, 0) if error.line is None else source.line_span(error.line)
-            problems.append(Diagnostic("J002", error.message, where))
+            problems.append(Diagnostic("J002", error.message, _place(source, error)))
     return found, problems
+
+
+def _place(source: Source, error: InputError):
+    """Where a reader's error points in its file: a character, a line, or the start."""
+    if error.line is None:
+        return source.span(0, 0)
+    line = source.line_span(error.line)
+    if error.column is None:
+        return line
+    offset = min(line.start + error.column - 1, line.end)
+    return source.span(offset, offset)
 

@@ -10,11 +10,10 @@ from typing import Iterator, Mapping
 import attrs
 
 from .. import nodes as n
+from ..core.schema import TYPE_NAMES
 from ..lockfile import Lock
 from ..workspace import Workspace
 from .types import Record
-
-TYPE_NAMES = ("string", "number", "bool", "date", "datetime", "time", "duration", "any")
 
 
 @attrs.frozen(eq=False)
