@@ -85,8 +85,11 @@ class LockWriteError(OSError):
 
 def fingerprint(journey: Journey) -> str:
     """A digest of a version's logic: the syntax tree without positions, so that comments and
-    formatting do not change it."""
-    return "sha256:" + hashlib.sha256(repr(journey).encode("utf-8")).hexdigest()
+    formatting do not change it, read with the properties before the entry (where `journey
+    fmt` puts them: which of the two comes first is layout, not logic). The tree of a journey
+    written that way is read as it is."""
+    canonical = attrs.evolve(journey, header=journey.properties + journey.entries)
+    return "sha256:" + hashlib.sha256(repr(canonical).encode("utf-8")).hexdigest()
 
 
 def lock_path(root: pathlib.Path) -> pathlib.Path:
