@@ -1,4 +1,4 @@
-"""The public Python API: check and simulate journeys given as files or as text."""
+"""The public Python API: check, simulate and format journeys given as files or as text."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from typing import IO, Any, Callable, Iterable, Iterator, Mapping, Sequence, Typ
 
 import attrs
 
-from . import run
+from . import formatter, run
 from .checker import check_workspace
-from .diagnostics import Diagnostic, render_all
+from .diagnostics import Diagnostic, JourneySyntaxError, render_all
 from .core.instants import TimeError
 from .inputs import (InputError, audiences_from_data, datasources_from_data, events_from_records,
                      instant_from_data, load_audiences, profiles_from_records)
@@ -145,6 +145,21 @@ def simulate(paths: Paths | None = None, *, source: SourceText | None = None,
             start=_instant(start, "start"), until=_instant(until, "until"), seed=seed,
             population=population, trace=trace, keep_records=keep_records,
             on_record=on_record, progress=progress)
+
+
+def format(source: str) -> str:
+    """The text of a file of journeys in the canonical layout, as `journey fmt` writes it
+    (docs/formatting.md): its comments, and the logic of every journey in it, are kept, and
+    formatted text formats to itself. Raises JourneyError, with the diagnostics, when the text
+    has syntax errors."""
+    if not isinstance(source, str):
+        raise TypeError(f"format takes the text of a file, not {type(source).__name__}")
+    try:
+        return formatter.format_text(source, SOURCE_NAME)
+    except JourneySyntaxError as error:
+        raise JourneyError(f"{len(error.diagnostics)} syntax error(s) in the text: it was not "
+                           "formatted", error.diagnostics,
+                           {SOURCE_NAME: Source(SOURCE_NAME, source)}) from None
 
 
 def _given(value: Any, check_data: Callable[[Any], Any]) -> Any:

@@ -307,6 +307,49 @@ def versions(path, name, output) -> None:
 
 
 @main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--check", is_flag=True,
+              help="write nothing: list the files that would change, and exit 1 if any would")
+@click.option("--diff", is_flag=True, help="write nothing: print the changes as a unified diff")
+def fmt(paths: tuple[str, ...], check: bool, diff: bool) -> None:
+    """Rewrite the journeys under PATH (files or directories) in the canonical layout.
+
+    Comments and the logic of every version are kept (docs/formatting.md). A file with
+    syntax errors is left as it is, and its errors are shown. Exits 0 when all is well, 1 when
+    a file has errors or, with --check, when a file would change.
+
+    \b
+    Examples:
+      journey fmt examples/
+      journey fmt --check examples/
+      journey fmt --diff welcome.journey
+    """
+    from .formatter import format_files, summary
+
+    try:
+        files = format_files(paths)
+    except WorkspaceError as error:
+        raise click.UsageError(str(error)) from None
+    for file in files:
+        if file.formatted is None:
+            if file.diagnostics:
+                click.echo(render_all(file.diagnostics, {file.name: file.source}) + "\n",
+                           err=True)
+            click.echo(f"error: {file.problem or file.name + ' has errors'}: it is left as it "
+                       "is", err=True)
+        elif file.changed and diff:
+            click.echo(file.diff(), nl=False)
+        elif file.changed and check:
+            click.echo(file.name)
+        elif file.changed:
+            file.write()
+            click.echo(f"reformatted {file.name}", err=True)
+    click.echo(summary(files, check or diff), err=True)
+    refused = any(file.formatted is None for file in files)
+    sys.exit(1 if refused or (check and any(file.changed for file in files)) else 0)
+
+
+@main.command()
 @click.argument("path", type=click.Path(exists=True, dir_okay=False), metavar="FILE")
 @click.option("--format", "output", type=click.Choice(["terminal", "html"]), default="terminal",
               show_default=True, help="colours for a terminal, or a standalone HTML page")
