@@ -182,8 +182,8 @@ def local_date(moment: datetime.datetime, tz: datetime.tzinfo) -> datetime.date:
         return moment.astimezone(tz).date()
     except OverflowError:
         side = "before 0001-01-01" if moment.year < 5000 else "after 9999-12-31"
-        raise TimeError(f"the date in {tz} at {moment.isoformat()} is {side}, outside the "
-                        "calendar") from None
+        raise TimeError(f"the date in {tz} at {moment.isoformat().replace('+00:00', 'Z')} is "
+                        f"{side}, outside the calendar") from None
 
 
 _DURATION = re.compile(r"\s*(\d+)\s*([smhdw])")
