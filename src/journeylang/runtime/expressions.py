@@ -6,7 +6,7 @@ import datetime
 
 from .. import nodes as n
 from ..core.functions import FUNCTIONS
-from ..core.values import JourneyRuntimeError, arithmetic, comparison, to_text
+from ..core.values import JourneyRuntimeError, arithmetic, comparison, negate, to_text
 
 
 class LocalClock:
@@ -93,15 +93,7 @@ def _unary(node: n.Unary, ctx):
             return None if value is None else value is not True
         return negation
 
-    def minus(path):
-        value = operand(path)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, (int, float, datetime.timedelta)):
-            raise JourneyRuntimeError(f"cannot negate {value!r}")
-        return -value
-
-    return minus
+    return lambda thread: negate(operand(thread))
 
 
 def _binary(node: n.Binary, ctx):

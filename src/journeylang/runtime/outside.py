@@ -6,6 +6,7 @@ from __future__ import annotations
 import collections
 
 from ..core.events import Event
+from ..core.instants import LAST_INSTANT
 from ..core.values import equal
 from .chance import fraction
 from .clock import EVENT
@@ -56,6 +57,8 @@ class Outside:
                 continue
             low, high = behaviour.delay
             delay = low + int(self.fraction("delay", *keys) * (high - low + 1))
+            if now + delay > LAST_INSTANT:  # a reaction after the end of time never comes
+                continue
             self.emitted[behaviour.emit] += 1
             self.clock.push(now + delay, EVENT, self.deliver,
                             Event(now + delay, instance.profile_id, behaviour.emit, {}))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from .. import nodes as n
+from ..core.instants import LAST_INSTANT, format_instant
 from ..core.values import JourneyRuntimeError
 from . import records as r
 from .clock import TIMEOUT
@@ -94,6 +95,10 @@ def compile_wait_for(c, node: n.WaitForEvent, k):
         reached[index] += 1
         instance = thread.instance
         deadline = None if within is None else clock.now + within
+        if deadline is not None and deadline > LAST_INSTANT:
+            raise StepError(node_id, JourneyRuntimeError(
+                f"the wait's deadline would be after {format_instant(LAST_INSTANT)}, "
+                "the last instant there is"))
         if record is not None:
             record(r.Wait(clock.now, version.name, version.version, instance.profile_id,
                           instance.number, node_id, deadline))
