@@ -24,8 +24,8 @@ from .report.build import build_report
 from .runtime.entry import scheduled_reads
 from .runtime.records import Record, fan_out
 from .runtime.simulation import Simulation, fewer_collections
-from .core.instants import TimeError, format_instant, parse_instant
-from .runtime.trace import TraceWriter
+from .core.instants import TimeError, check_instant, format_instant, parse_instant
+from .runtime.trace import TraceError, TraceWriter
 from .workspace import Workspace, load
 
 DEFAULT_START = parse_instant("2026-01-05T00:00:00Z")
@@ -179,7 +179,7 @@ def _simulate(paths, *, profiles, events, audiences, datasources, scenario, star
                 trace_file = open(trace, "w", encoding="utf-8")
             except OSError as error:
                 raise SimulationError(f"{trace}: cannot write the trace ({error.strerror})") from None
-            observers.append(TraceWriter(trace_file))
+            observers.append(TraceWriter(trace_file, str(trace)))
     if records is not None:
         observers.append(records.append)
     if on_record is not None:
@@ -193,21 +193,29 @@ def _simulate(paths, *, profiles, events, audiences, datasources, scenario, star
             seed=seed, start=start, until=until, record=fan_out(observers), progress=progress,
             statuses=lock_statuses(lock))
         simulation.simulate()
-    except TimeError as error:
+    except (TimeError, TraceError) as error:
         raise SimulationError(str(error)) from None
     finally:
         if trace_file is not None:
-            trace_file.close()
+            _close_trace(trace_file, trace)
     report = build_report(simulation, workspace, start, built_in)
     by_id = simulation.profiles
     simulation.release()
     return SimulationResult(report, records, diagnostics, by_id, events)
 
 
-def _instant(value, what: str) -> int:
-    if isinstance(value, int):
-        return value
+def _close_trace(file, name) -> None:
+    """Close the trace file; its last lines are written then, so a full disk may show here."""
     try:
+        file.close()
+    except OSError as error:
+        raise SimulationError(f"{name}: cannot write the trace ({error.strerror or error})") from None
+
+
+def _instant(value, what: str) -> int:
+    try:
+        if isinstance(value, int):
+            return check_instant(value, what)
         return parse_instant(value, what)
     except TimeError as error:
         raise SimulationError(str(error)) from None
