@@ -128,7 +128,7 @@ def run(path, profiles, events, audiences, datasources, scenario, start, until, 
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
     except InputError as error:
-        click.echo(f"error: {error}", err=True)
+        click.echo(error.render(), err=True)
         sys.exit(1)
     warnings = [d for d in result.diagnostics if not d.is_error]
     if warnings and output == "text":

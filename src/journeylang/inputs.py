@@ -61,10 +61,17 @@ class InputError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
+        return f"{self.where()}: {self.message}"
+
+    def where(self) -> str:
         where = self.file
         if self.line is not None:
             where += f":{self.line}" + (f":{self.column}" if self.column is not None else "")
-        return f"{where}: {self.message}"
+        return where
+
+    def render(self) -> str:
+        """As the commands print it, the way diagnostics are: `file:line:col: error: message`."""
+        return f"{self.where()}: error: {self.message}"
 
 
 # ---- one reader for every file -------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Every input file `journey run` reads, written wrong in every way we know: each gives one
-located error (`error: file:line[:column]: …`) and exit 1, never a traceback.
+located error (`file:line[:column]: error: …`, as diagnostics are printed) and exit 1, never a traceback.
 
 Each case writes one file into a workspace whose journey declares a profile schema, runs the
 command in-process (click's CliRunner) and compares everything it printed. A few cases that
@@ -43,7 +43,7 @@ DIGITS = b"9" * 5000
 DEEP = b"[" * 150 + b"]" * 150
 TOO_LONG = "`99999999999999999999…` has 5,000 digits: a number has at most 309 (the largest is 1.7976931348623157e+308)"
 
-# (file name, its bytes, the message after `error: `)
+# (file name, its bytes, the message: where, then what)
 CASES = {
     # ---- any file: what it is, its bytes ----
     "not UTF-8": ("profiles.jsonl", b'{"id": "p1"}\n{"id": "p\xff2"}\n',
@@ -140,7 +140,7 @@ CASES = {
                               "datasources.json:1:24: infinity is not a number (numbers are finite; the largest is 1.7976931348623157e+308, and a larger one like 1e400 reads as infinity)"),
 }
 
-SCENARIO_CASES = {  # (the scenario's text, the message after `error: scenario.toml:`)
+SCENARIO_CASES = {  # (the scenario's text, the message after `scenario.toml:`)
     "not TOML": ("start = \n", "1:9: not valid TOML (Invalid value)"),
     "a seed of 5000 digits": ("seed = " + "9" * 5000 + "\n", f"1:8: {TOO_LONG}"),
     "a huge seed": ("seed = 99999999999999999999\n", "1: `seed` must be a whole number from -2^63 to 2^63 - 1"),
@@ -204,7 +204,7 @@ def test_a_bad_input_file_is_one_located_error(name, tmp_path, monkeypatch):
     file, content, message = CASES[name]
     (tmp_path / file).write_bytes(content)
     option = OPTIONS[file.split(".")[0]]
-    assert run(tmp_path, option, file, *START) == (1, f"error: {message}\n")
+    assert run(tmp_path, option, file, *START) == (1, printed(message))
 
 
 @pytest.mark.parametrize("name", SCENARIO_CASES)
@@ -213,7 +213,7 @@ def test_a_bad_scenario_is_one_located_error(name, tmp_path, monkeypatch):
     text, message = SCENARIO_CASES[name]
     (tmp_path / "scenario.toml").write_text(text, encoding="utf-8")
     assert run(tmp_path, "--scenario", "scenario.toml", *START) == (
-        1, f"error: scenario.toml:{message}\n")
+        1, printed(f"scenario.toml:{message}"))
 
 
 @pytest.mark.parametrize("text, message", [
@@ -227,7 +227,7 @@ def test_a_scenario_naming_what_is_not_a_file(text, message, tmp_path, monkeypat
     (tmp_path / "scenario.toml").write_text(text, encoding="utf-8")
     code, output = run(tmp_path, "--scenario", "scenario.toml", *START)
     assert code == 1
-    assert output.startswith("error: ") and output.endswith(f"{message}\n")
+    assert output == printed(message)
 
 
 def test_an_event_outside_the_instants_is_located(tmp_path, monkeypatch):
@@ -235,7 +235,7 @@ def test_an_event_outside_the_instants_is_located(tmp_path, monkeypatch):
     (tmp_path / "events.jsonl").write_bytes(
         EVENT + b'{"time": "9999-12-31T23:00:00-05:00", "profile": "p1", "event": "signup"}\n')
     assert run(tmp_path, "--events", "events.jsonl") == (
-        1, "error: events.jsonl:2: `9999-12-31T23:00:00-05:00` is after 9999-12-31T23:59:59Z, "
+        1, "events.jsonl:2: error: `9999-12-31T23:00:00-05:00` is after 9999-12-31T23:59:59Z, "
            "the last instant there is\n")
 
 
@@ -251,14 +251,14 @@ def test_a_file_that_vanishes_or_cannot_be_read(tmp_path, monkeypatch):
 
     monkeypatch.setattr(inputs.os, "open", refused)
     assert run(tmp_path, "--profiles", "profiles.jsonl", *START) == (
-        1, "error: profiles.jsonl: permission denied\n")
+        1, "profiles.jsonl: error: permission denied\n")
 
     def vanished(path, *args, **kwargs):
         raise FileNotFoundError(2, "No such file or directory", str(path))
 
     monkeypatch.setattr(inputs.os, "open", vanished)
     assert run(tmp_path, "--profiles", "profiles.jsonl", *START) == (
-        1, "error: profiles.jsonl: no such file\n")
+        1, "profiles.jsonl: error: no such file\n")
 
 
 def test_a_stream_longer_than_the_bound_is_refused(tmp_path, monkeypatch):
@@ -271,8 +271,14 @@ def test_a_stream_longer_than_the_bound_is_refused(tmp_path, monkeypatch):
         code, output = run(tmp_path, "--profiles", f"/dev/fd/{read}", *START)
     finally:
         os.close(read)
-    assert (code, output) == (1, f"error: /dev/fd/{read}: more than 10 bytes read from this "
+    assert (code, output) == (1, f"/dev/fd/{read}: error: more than 10 bytes read from this "
                                  "stream: too long for an input\n")
+
+
+def printed(message: str) -> str:
+    """How the command prints an input error located at the start of `message`."""
+    where, _, text = message.partition(": ")
+    return f"{where}: error: {text}\n"
 
 
 # ---- as a process ------------------------------------------------------------------------
@@ -309,7 +315,7 @@ def test_endless_zeros_from_a_pipe_stop_at_once(tmp_path):
         "--events /dev/stdin", shell=True, capture_output=True, text=True, timeout=60,
         cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr == "error: /dev/stdin:1:1: not a text file (it holds a NUL byte)\n"
+    assert result.stderr == "/dev/stdin:1:1: error: not a text file (it holds a NUL byte)\n"
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
@@ -319,7 +325,7 @@ def test_a_file_without_read_permission(tmp_path):
     path.write_bytes(b'{"id": "p1"}\n')
     path.chmod(stat.S_IWUSR)
     result = journey(tmp_path, "--profiles", "profiles.jsonl", *START)
-    assert (result.returncode, result.stderr) == (1, "error: profiles.jsonl: permission denied\n")
+    assert (result.returncode, result.stderr) == (1, "profiles.jsonl: error: permission denied\n")
 
 
 @pytest.mark.parametrize("name", ["not UTF-8", "1e400", "nested beyond what json reads",
@@ -329,7 +335,7 @@ def test_a_bad_file_as_a_process_prints_its_error_and_no_traceback(name, tmp_pat
     file, content, message = CASES[name]
     (workspace(tmp_path) / file).write_bytes(content)
     result = journey(tmp_path, OPTIONS[file.split(".")[0]], file, *START)
-    assert (result.returncode, result.stdout, result.stderr) == (1, "", f"error: {message}\n")
+    assert (result.returncode, result.stdout, result.stderr) == (1, "", printed(message))
 
 
 # ---- what a good file gives ----------------------------------------------------------------
