@@ -103,7 +103,7 @@ class Entries:
         if last is None:
             last = min(first + RECURRING_READS_FOR, LAST_INSTANT)
             self.bounded_reads.append(family.name)
-        period = int(entry.every.total_seconds())
+        period = max(1, int(entry.every.total_seconds()))  # never twice at one instant
         self.clock.push(first, EVENT, self._read, (family, period, last))
 
     def audience_members(self, name) -> list[str]:

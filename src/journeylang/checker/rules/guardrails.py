@@ -14,6 +14,7 @@ MAX_WAIT = datetime.timedelta(days=90)
 MAX_TIMEOUT = datetime.timedelta(days=91)
 MAX_REENTRY_PERIOD = datetime.timedelta(days=90)
 MAX_ACTIVITIES = 50
+MIN_READ_PERIOD = datetime.timedelta(hours=1)
 
 
 def _days(duration: datetime.timedelta) -> str:
@@ -121,6 +122,18 @@ def holdout_too_large(context: Context):
         if holdout is not None and holdout.percent >= 100:
             yield holdout.span, (f"a holdout of {holdout.percent:g}% keeps every profile out: "
                                  "use less than 100% (5% or 10% is usual)")
+
+
+@rule("J507")
+def read_too_often(context: Context):
+    """A recurring audience read (`every D`) comes at least an hour apart."""
+    for journey in context.journeys:
+        entry = journey.entry
+        if isinstance(entry, n.AudienceEntry) and entry.every is not None \
+                and entry.every < MIN_READ_PERIOD:
+            yield entry.span, (f"this audience is read every {_days(entry.every)}, more often "
+                               "than once an hour, the shortest period a read may have: read it "
+                               "`every 1h` or less often")
 
 
 @warning("J601")
