@@ -87,6 +87,7 @@ AUDIENCES = {"gold members": 'profile.tier == "gold"',      # declared in the pr
              "french": 'profile.country == "FR"',
              "everyone": "exists(profile.id)"}
 DATA_AUDIENCE = "vip"  # given as data: a list of profile ids (Case.audiences)
+SCHEDULES = ("once", "at", "every")  # of an audience read
 
 # Durations as (seconds, text), shortest first.
 DURATIONS = ((1800, "30m"), (3600, "1h"), (7200, "2h"), (6 * 3600, "6h"), (12 * 3600, "12h"),
@@ -176,8 +177,21 @@ def _braced(head: str, lines: list[str]) -> list[str]:
 # than drawing from it.
 _FLAG = st.booleans()
 _QUARTER = st.integers(0, 3)
-_ONE_TO_THREE = st.integers(1, 3)
 _one_of = functools.lru_cache(maxsize=None)(st.sampled_from)
+
+
+@st.composite
+def _span(draw, writer, function, *arguments):
+    """writer's function(*arguments) as one strategy: its choices make one span, which
+    hypothesis can drop or shrink as a whole (as it does a list's elements)."""
+    outer, writer.draw = writer.draw, draw
+    try:
+        return function(*arguments)
+    finally:
+        writer.draw = outer
+
+
+_STOP = object()
 
 
 class _Writer:
@@ -303,17 +317,31 @@ class _Writer:
             kinds += ["upper(profile.points)", "profile.tier * 2"]
         return self.choice(kinds)
 
+    def several(self, make, most: int, going_on=None) -> list:
+        """make(index) for one to `most` indexes: each after the first comes with its "go on?"
+        choice (`going_on`, a coin by default) in one span, as a list's elements do, so that
+        a shrink can drop any one of them and keep the others as they were."""
+        results = [self.draw(_span(self, make, 0))]
+        for index in range(1, most):
+            result = self.draw(_span(self, self._one_more, make, index, going_on or self.flag))
+            if result is _STOP:
+                break
+            results.append(result)
+        return results
+
+    def _one_more(self, make, index: int, going_on):
+        return make(index) if going_on() else _STOP
+
     def record(self, scope: _Scope) -> str:
-        count = self.draw(_ONE_TO_THREE)
-        fields = []
-        for key in ("a", "b", "c")[:count]:
-            if key == "a" and self.flag():
-                fields.append("id: profile.id")
-            elif self.rarely():
-                fields.append(f"{key}: {self.risky(scope)}")
-            else:
-                fields.append(f"{key}: {self.value(scope)[0]}")
-        return "{ " + ", ".join(fields) + " }"
+        def field(index: int) -> str:
+            key = "abc"[index]
+            if index == 0 and self.flag():
+                return "id: profile.id"
+            if self.rarely():
+                return f"{key}: {self.risky(scope)}"
+            return f"{key}: {self.value(scope)[0]}"
+
+        return "{ " + ", ".join(self.several(field, 3)) + " }"
 
     def where(self, event: bool) -> str:
         if not self.flag():
@@ -331,18 +359,24 @@ class _Writer:
         """A block's lines and the longest waiting any path through it does (seconds)."""
         lines: list[str] = []
         spent = 0
-        # one "go on?" choice before each statement (as hypothesis's lists do), so that a
-        # shrink can drop any one statement and keep the rest as they were
+        # each statement comes with its "go on?" choice in one span, as a list's elements do,
+        # so that a shrink can drop any one statement and keep the rest as they were
         for index in range(most):
-            going_on = self.often() if scope.depth == 0 or index == 0 else self.flag()
-            if self.left <= 0 or not going_on:
+            going_on = self.often if scope.depth == 0 or index == 0 else self.flag
+            step = self.draw(_span(self, self._next_statement, going_on, scope, budget - spent))
+            if step is _STOP:
                 break
-            statement, cost, scope, last = self.statement(scope, budget - spent)
+            statement, cost, scope, last = step
             lines += statement
             spent += cost
             if last:
                 break
         return lines, spent
+
+    def _next_statement(self, going_on, scope: _Scope, budget: int):
+        if self.left <= 0 or not going_on():
+            return _STOP
+        return self.statement(scope, budget)
 
     def statement(self, scope: _Scope, budget: int):
         """(lines, longest waiting, scope after it, whether it must end its block)."""
@@ -435,13 +469,14 @@ class _Writer:
         return lines, cost + max(body_cost, timeout_cost), scope, False
 
     def _if(self, scope, budget):
+        def arm(index: int):
+            return self.condition(scope), *self.block(scope.inner(), budget, 3)
+
         lines: list[str] = []
         cost = 0
-        for index in range(self.draw(_ONE_TO_THREE)):
-            body, spent = self.block(scope.inner(), budget, 3)
+        for index, (condition, body, spent) in enumerate(self.several(arm, 3)):
             cost = max(cost, spent)
-            head = f"if {self.condition(scope)}" if index == 0 else \
-                f"{lines.pop()} else if {self.condition(scope)}"
+            head = f"if {condition}" if index == 0 else f"{lines.pop()} else if {condition}"
             lines += _braced(head, body)
         if self.flag():
             body, spent = self.block(scope.inner(), budget, 3)
@@ -459,20 +494,19 @@ class _Writer:
         return _braced("split", arms), cost, scope, False
 
     def _fork(self, scope, budget):
-        names = []
-        branches: list[str] = []
-        cost = 0
-        for _ in range(self.draw(_ONE_TO_THREE)):
+        def branch(index: int):
             name = f"b{self.branches}"
             self.branches += 1
-            names.append(name)
             head = f"branch {name}"
             if self.flag():
                 head += f" when {self.condition(scope)}"
             body, spent = self.block(scope.inner(fork=True), budget, 3)
-            cost = max(cost, spent)
-            branches += _braced(head, body)
-        lines = _braced("fork", branches)
+            return name, _braced(head, body), spent
+
+        made = self.several(branch, 3)
+        names = [name for name, _, _ in made]
+        cost = max(spent for _, _, spent in made)
+        lines = _braced("fork", [line for _, lines, _ in made for line in lines])
         if self.left <= 0 or not self.often():
             return lines, cost, scope, True  # no join: the fork ends its block
         self.left -= 1
@@ -510,7 +544,7 @@ class _Writer:
         if self.rarely():
             audience = self.choice((*AUDIENCES, DATA_AUDIENCE))
             entry = f'read audience "{audience}"'
-            schedule = self.choice(("once", "at", "every"))
+            schedule = self.choice(SCHEDULES)
             if schedule == "at":
                 entry += f" at {self.choice(('2026-03-01T06:00:00Z', '2026-03-02T09:00'))}"
             elif schedule == "every":
@@ -553,12 +587,20 @@ def _drafts(draw, schema: bool) -> _Draft:
 
 
 @st.composite
+def _another_draft(draw, schema: bool):
+    return draw(_drafts(schema)) if draw(_FLAG) else _STOP
+
+
+@st.composite
 def programs(draw, max_journeys: int = 3) -> Program:
     """A well-formed `.journey` file of one to `max_journeys` journeys (J1, J2 …)."""
     schema = draw(st.booleans())
     drafts = [draw(_drafts(schema))]
-    while len(drafts) < max_journeys and draw(_FLAG):
-        drafts.append(draw(_drafts(schema)))
+    while len(drafts) < max_journeys:
+        draft = draw(_another_draft(schema))
+        if draft is _STOP:
+            break
+        drafts.append(draft)
     parts: list[str] = [PROFILE_SCHEMA] if schema else []
     audiences = dict.fromkeys(d.audience for d in drafts if d.audience is not None)
     parts += [f'audience "{name}" = {AUDIENCES[name]}' for name in audiences
@@ -600,18 +642,16 @@ _PROFILE_FIELDS = {
 }
 
 
+_PROFILE = st.fixed_dictionaries(_PROFILE_FIELDS)
+
+
 @st.composite
 def profiles(draw, most: int = 4) -> list[dict]:
-    """Profiles p1, p2 …: some fields missing, points sometimes 0, consent partial."""
-    result = []
-    for number in range(1, draw(st.integers(1, most)) + 1):
-        profile = {"id": f"p{number}"}
-        for key, values in _PROFILE_FIELDS.items():
-            value = draw(values)
-            if value is not _MISSING:
-                profile[key] = value
-        result.append(profile)
-    return result
+    """Profiles p1, p2 …: some fields missing, points often 0, consent partial."""
+    drawn = draw(st.lists(_PROFILE, min_size=1, max_size=most))
+    return [{"id": f"p{number}", **{key: value for key, value in fields.items()
+                                   if value is not _MISSING}}
+            for number, fields in enumerate(drawn, start=1)]
 
 
 OFFSETS = (0, 60, 3600, 9 * 3600, DAY, DAY + 1800, 2 * DAY, 3 * DAY + 7200)
@@ -621,31 +661,38 @@ _SOURCE = _maybe(st.sampled_from(("web", "app")))
 
 
 @st.composite
+def _event(draw, names: tuple[str, ...], entries: tuple[str, ...], ids: tuple[str, ...]):
+    """An event, its time as an offset from START or None for "at the previous one's"."""
+    offset = None if draw(_QUARTER) == 3 else draw(_OFFSET)
+    profile = "ghost" if draw(_QUARTER) == 3 and draw(_FLAG) else draw(_one_of(ids))
+    data = {}
+    amount = draw(_AMOUNT)
+    if amount is not _MISSING:
+        data["amount"] = amount
+    source = draw(_SOURCE)
+    if source is not _MISSING:
+        data["source"] = source
+    # mostly events that start a journey, so that there is something to follow
+    name = draw(_one_of(entries)) if entries and draw(_QUARTER) else draw(_one_of(names))
+    return offset, profile, name, data
+
+
+@st.composite
 def events(draw, program: Program, profile_ids, most: int = 8) -> list[Event]:
     """Events of the program's names for these profiles (now and then an unknown one), over
     the first days from START, some at one instant, not always in time order."""
-    names = program.event_names or EVENT_NAMES
-    entries = sorted(program.entry_events)
-    ids = list(profile_ids)
+    entries = tuple(sorted(program.entry_events))
+    drawn = draw(st.lists(_event(program.event_names or EVENT_NAMES, entries,
+                                 tuple(profile_ids)),
+                          min_size=1 if entries else 0, max_size=most))
     result: list[Event] = []
-    for _ in range(draw(st.integers(1 if entries else 0, most))):
-        if result and draw(_QUARTER) == 3:
-            time = result[-1].time  # several at one instant
+    for offset, profile, name, data in drawn:
+        if offset is None:  # several at one instant
+            time = result[-1].time if result else START
         else:
-            time = START + draw(_OFFSET)
-        profile = "ghost" if draw(_QUARTER) == 3 and draw(_FLAG) else draw(_one_of(tuple(ids)))
-        data = {}
-        amount = draw(_AMOUNT)
-        if amount is not _MISSING:
-            data["amount"] = amount
-        source = draw(_SOURCE)
-        if source is not _MISSING:
-            data["source"] = source
-        # mostly events that start a journey, so that there is something to follow
-        name = draw(_one_of(tuple(entries))) if entries and draw(_QUARTER) else \
-            draw(_one_of(tuple(names)))
+            time = START + offset
         result.append(Event(time, profile, name, data))
-    if draw(st.booleans()):
+    if draw(_FLAG):
         result.sort(key=lambda event: event.time)
     return result
 
