@@ -587,20 +587,10 @@ def _drafts(draw, schema: bool) -> _Draft:
 
 
 @st.composite
-def _another_draft(draw, schema: bool):
-    return draw(_drafts(schema)) if draw(_FLAG) else _STOP
-
-
-@st.composite
 def programs(draw, max_journeys: int = 3) -> Program:
     """A well-formed `.journey` file of one to `max_journeys` journeys (J1, J2 …)."""
     schema = draw(st.booleans())
-    drafts = [draw(_drafts(schema))]
-    while len(drafts) < max_journeys:
-        draft = draw(_another_draft(schema))
-        if draft is _STOP:
-            break
-        drafts.append(draft)
+    drafts = draw(st.lists(_drafts(schema), min_size=1, max_size=max_journeys))
     parts: list[str] = [PROFILE_SCHEMA] if schema else []
     audiences = dict.fromkeys(d.audience for d in drafts if d.audience is not None)
     parts += [f'audience "{name}" = {AUDIENCES[name]}' for name in audiences
