@@ -66,6 +66,7 @@ import dataclasses
 import functools
 import json
 import pathlib
+import re
 
 from hypothesis import strategies as st
 
@@ -140,6 +141,16 @@ class Program:
     @property
     def entry_events(self) -> frozenset[str]:
         return frozenset(info.entry_event for info in self.journeys if info.entry_event)
+
+    @classmethod
+    def written(cls, source: str, *journeys: JourneyInfo) -> "Program":
+        """A program written by hand (a failure kept as an example, say), given what is known
+        of its journeys; the events, actions and channels it names are read from the text."""
+        def named(pattern: str) -> tuple[str, ...]:
+            return tuple(sorted(set(re.findall(pattern, source))))
+
+        return cls(source, journeys, named(r"\bevent (\w+)"), named(r'\bcall "([^"]+)"'),
+                   named(r"\bsend (\w+)"), "profile {" in source)
 
 
 @dataclasses.dataclass(frozen=True)
