@@ -25,7 +25,7 @@ from journeylang.workspace import load  # noqa: E402
 
 
 def generate(directory: pathlib.Path, lines: int) -> int:
-    """Write copies of the examples (journeys renamed, one directory per copy); return the
+    """Write copies of the examples (journeys, audiences and actions renamed, one directory per copy); return the
     number of lines written."""
     examples = sorted((ROOT / "examples").rglob("*.journey"))
     written, copy = 0, 0
@@ -33,8 +33,8 @@ def generate(directory: pathlib.Path, lines: int) -> int:
         for example in examples:
             text = example.read_text(encoding="utf-8")
             text = re.sub(r'journey "([^"]+)"', rf'journey "\1 #{copy}"', text)
-            for audience in re.findall(r'^audience "([^"]+)"', text, flags=re.MULTILINE):
-                text = text.replace(f'"{audience}"', f'"{audience} #{copy}"')
+            for declared in re.findall(r'^(?:audience|action) "([^"]+)"', text, flags=re.MULTILINE):
+                text = text.replace(f'"{declared}"', f'"{declared} #{copy}"')
             target = directory / f"copy{copy:03d}" / example.relative_to(ROOT / "examples")
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")

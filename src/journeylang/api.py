@@ -15,7 +15,8 @@ from . import formatter, run
 from .checker import check_workspace
 from .diagnostics import Diagnostic, JourneySyntaxError, render_all
 from .core.instants import TimeError
-from .inputs import (InputError, audiences_from_data, datasources_from_data, events_from_records,
+from .inputs import (InputError, action_responses_from_data, audiences_from_data,
+                     datasources_from_data, events_from_records,
                      instant_from_data, load_audiences, profiles_from_records)
 from .run import SimulationError, SimulationResult
 from .runtime.records import Record as TraceRecord
@@ -112,6 +113,7 @@ def simulate(paths: Paths | None = None, *, source: SourceText | None = None,
              events: StrPath | Iterable[Mapping[str, Any]] | None = None,
              audiences: StrPath | Mapping[str, list[str]] | None = None,
              datasources: StrPath | Mapping[str, list[dict[str, Any]]] | None = None,
+             actions: StrPath | Mapping[str, list[dict[str, Any]]] | None = None,
              scenario: StrPath | None = None, start: Instant | None = None,
              until: Instant | None = None, seed: int | None = None,
              population: int | None = None, trace: StrPath | IO[str] | None = None,
@@ -126,7 +128,8 @@ def simulate(paths: Paths | None = None, *, source: SourceText | None = None,
     list of dicts with an `id` (changed in place by `set profile`), events as dicts
     `{"time", "profile", "event", "data"}` (a time may also be an int, seconds since the
     epoch), audiences as `{"name": ["p1", ...]}`, data sources as
-    `{"offers": [{"with": {...}, "result": ...}]}`; data is checked as a file's lines are.
+    `{"offers": [{"with": {...}, "result": ...}]}`, actions' responses in the same shape
+    (`{"crm.lookup": [{"with": {...}, "result": ...}]}`); data is checked as a file's lines are.
     `start` and `until` take the forms of an event's time. Inputs not given come from the
     scenario, then from the workspace's default files (`profiles.jsonl`…; source text has
     none), then, for profiles and events, from the built-in population.
@@ -141,7 +144,8 @@ def simulate(paths: Paths | None = None, *, source: SourceText | None = None,
             workspace, profiles=_given(profiles, profiles_from_records),
             events=_given(events, events_from_records),
             audiences=_given(audiences, audiences_from_data),
-            datasources=_given(datasources, datasources_from_data), scenario=scenario,
+            datasources=_given(datasources, datasources_from_data),
+            actions=_given(actions, action_responses_from_data), scenario=scenario,
             start=_instant(start, "start"), until=_instant(until, "until"), seed=seed,
             population=population, trace=trace, keep_records=keep_records,
             on_record=on_record, progress=progress)

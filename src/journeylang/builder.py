@@ -10,6 +10,7 @@ import datetime
 import re
 from typing import Callable
 
+import attrs
 from lark import Token, Transformer
 
 from . import nodes as n
@@ -279,15 +280,36 @@ class Builder(Transformer):
 
     def audience_entry(self, children):
         schedule = _value(children[3]) or {}
-        return n.AudienceEntry(self._name(children[2], "an audience name"),
+        return n.AudienceEntry(self._name(children[2], "an audience name"), rate=children[4],
                                span=self._span(children), **schedule)
 
     def read_at(self, children):
         return self._part({"at": children[1]}, children)
 
     def read_every(self, children):
-        starting = children[-1] if len(children) > 2 and isinstance(children[-1], n.Node) else None
-        return self._part({"every": self._duration(children[1]), "starting": starting}, children)
+        after = {str(word): value for word, value in zip(children, children[1:])
+                 if isinstance(word, Token) and word in ("starting", "until")}
+        return self._part({"every": self._duration(children[1]), "starting": after.get("starting"),
+                           "until": after.get("until")}, children)
+
+    def rate(self, children):
+        count = self._number(children[1])
+        return n.Rate(0 if count is None else count, str(children[3]), span=self._span(children))
+
+    # ---- actions ------------------------------------------------------------------------
+
+    def action_decl(self, children):
+        settings = tuple(child for child in children[3:-1] if isinstance(child, n.Node))
+        return n.ActionDecl(self._name(children[1], "an action name"), settings,
+                            span=self._span(children))
+
+    def action_cap(self, children):
+        count = self._number(children[1])
+        return n.ActionCap(0 if count is None else count, self._duration(children[3]),
+                           span=self._span(children))
+
+    def response(self, children):
+        return n.ActionResponse(children[1], span=self._span(children))
 
     def where(self, children):
         return self._part(children[1], children)
@@ -372,7 +394,10 @@ class Builder(Transformer):
         return self._part(self._ident(children[1]), children)
 
     def let(self, children):
-        return n.Let(self._ident(children[1]), children[3], span=self._span(children))
+        value = children[3]
+        if isinstance(value, n.CallAction):  # `let r = call …`: the call, binding its response
+            return attrs.evolve(value, result=self._ident(children[1]), span=self._span(children))
+        return n.Let(self._ident(children[1]), value, span=self._span(children))
 
     def fetch(self, children):
         return n.Fetch(self._name(children[1], "a data source name"), _value(children[2]),

@@ -82,6 +82,7 @@ def check(paths: tuple[str, ...], output: str) -> None:
 @click.option("--events", type=_FILE, help="events: JSON Lines of {time, profile, event, data}")
 @click.option("--audiences", type=_FILE, help='audiences as data: {"name": ["id", ...]}')
 @click.option("--datasources", type=_FILE, help="data-source fixtures for fetch (JSON)")
+@click.option("--actions", type=_FILE, help="actions' responses for `let r = call` (JSON)")
 @click.option("--scenario", type=_FILE, help="a scenario file (TOML): inputs, lifecycle, behaviours")
 @click.option("--start", type=_Instant(), metavar="DATETIME", help="when the run starts, e.g. 2026-03-01T00:00:00Z")
 @click.option("--until", type=_Instant(), metavar="DATETIME", help="when the run stops (default: when nothing is left)")
@@ -92,7 +93,7 @@ def check(paths: tuple[str, ...], output: str) -> None:
               help="write every record of the run to this file, as JSON Lines")
 @click.option("--format", "output", type=FORMATS, default="text", show_default=True,
               help="text for people, json for tools")
-def run(path, profiles, events, audiences, datasources, scenario, start, until, seed,
+def run(path, profiles, events, audiences, datasources, actions, scenario, start, until, seed,
         population, trace_path, output) -> None:
     """Simulate the journeys under PATH on a virtual clock and report what happened.
 
@@ -118,7 +119,8 @@ def run(path, profiles, events, audiences, datasources, scenario, start, until, 
     try:
         with progress as advance:
             result = simulate(workspace, profiles=profiles, events=events, audiences=audiences,
-                              datasources=datasources, scenario=scenario, start=start,
+                              datasources=datasources, actions=actions, scenario=scenario,
+                              start=start,
                               until=until, seed=seed, trace=trace_path, population=population,
                               progress=advance)
     except SimulationError as error:

@@ -413,6 +413,27 @@ class _Printer:
         self._token("=")
         self._expr(node.condition)
 
+    def _action(self, node: n.ActionDecl) -> None:
+        self._token("action")
+        self._leaf(node.name)
+        self._block(node.settings)
+
+    def _rate(self, node: n.Rate) -> None:
+        self._token("rate")
+        self._take(_terminal("NUMBER"))
+        self._token("/", space=False)
+        self._take(_terminal("NAME"), space=False)
+
+    def _action_cap(self, node: n.ActionCap) -> None:
+        self._token("cap")
+        self._take(_terminal("NUMBER"))
+        self._token("per")
+        self._take(_terminal("DURATION"))
+
+    def _response(self, node: n.ActionResponse) -> None:
+        self._token("response")
+        self._record_type(node.fields)
+
     def _record_type(self, node: n.RecordType, space: bool = True) -> None:
         # One field per line needs no comma, but a field named by a keyword needs one before
         # it (after a name, `sms` is read as the keyword): then every field has its comma.
@@ -522,6 +543,11 @@ class _Printer:
             if node.starting is not None:
                 self._token("starting")
                 self._expr(node.starting)
+            if node.until is not None:
+                self._token("until")
+                self._expr(node.until)
+        if node.rate is not None:
+            self._rate(node.rate)
 
     def _where(self, condition) -> None:
         if condition is not None:
@@ -579,6 +605,10 @@ class _Printer:
             self._expr(data)
 
     def _call(self, node: n.CallAction) -> None:
+        if node.result is not None:
+            self._token("let")
+            self._leaf(node.result)
+            self._token("=")
         self._token("call")
         self._leaf(node.action)
         self._with(node.data)
@@ -838,6 +868,7 @@ _DECLARATIONS = {
     n.ProfileSchema: _Printer._profile_schema,
     n.EventSchema: _Printer._event_schema,
     n.AudienceDecl: _Printer._audience,
+    n.ActionDecl: _Printer._action,
     n.Journey: _Printer._journey,
 }
 _STATEMENTS = {
@@ -861,6 +892,9 @@ _STATEMENTS = {
     n.Let: _Printer._let,
     n.SetProfile: _Printer._set,
     n.Exit: _Printer._exit,
+    n.Rate: _Printer._rate,
+    n.ActionCap: _Printer._action_cap,
+    n.ActionResponse: _Printer._response,
 }
 _EXPRESSIONS = {
     n.Literal: _Printer._one_token,

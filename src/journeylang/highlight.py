@@ -14,10 +14,11 @@ CONSTANTS = ("true", "false", "null")
 WORD_OPERATORS = ("and", "or", "not", "in")
 #: Every other keyword. Together these four lists are the grammar's keywords (a test checks).
 KEYWORDS = (
-    "after", "always", "at", "audience", "branch", "call", "else", "error", "event", "every",
-    "exit", "fetch", "for", "fork", "holdout", "if", "join", "journey", "let", "never", "on",
-    "primary", "profile", "read", "reentry", "send", "set", "split", "starting", "timeout",
-    "timezone", "until", "version", "wait", "when", "where", "with", "within",
+    "action", "after", "always", "at", "audience", "branch", "call", "cap", "else", "error",
+    "event", "every", "exit", "fetch", "for", "fork", "holdout", "if", "join", "journey",
+    "let", "never", "on", "per", "primary", "profile", "rate", "read", "reentry", "response",
+    "send", "set", "split", "starting", "timeout", "timezone", "until", "version", "wait",
+    "when", "where", "with", "within",
 )
 
 #: Durations such as `90s` or `1d`, a kind of number.

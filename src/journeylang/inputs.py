@@ -35,6 +35,7 @@ except ImportError:  # not on Windows, where there are no FIFOs to open without 
 #: The files `journey run` reads from a workspace when no option names them.
 PROFILES_FILE, EVENTS_FILE = "profiles.jsonl", "events.jsonl"
 AUDIENCES_FILE, DATASOURCES_FILE = "audiences.json", "datasources.json"
+ACTIONS_FILE = "actions.json"
 
 #: The most an input read from a pipe or a FIFO may hold (a regular file may hold more).
 MAX_STREAM = 1 << 30
@@ -732,33 +733,43 @@ def _audiences(data) -> dict[str, list[str]]:
     return audiences
 
 
-def load_datasources(path) -> dict[str, list[tuple[dict, object]]]:
+def load_datasources(path, noun: str = "data source") -> dict[str, list[tuple[dict, object]]]:
     """Fixtures: {"source": [{"with": {...}, "result": ...}, ...]}. A fetch takes the first
-    entry whose `with` keys all equal the fetch's (an entry with no `with` matches any)."""
+    entry whose `with` keys all equal the fetch's (an entry with no `with` matches any).
+    Actions' responses (`noun` "action") have the same shape."""
     text, data = _json_document(path)
     try:
-        return _datasources(data)
+        return _fixtures(data, noun)
     except _Problem as problem:
         raise problem.located(path, text) from None
 
 
-def datasources_from_data(
-        data, origin: str = "datasources") -> dict[str, list[tuple[dict, object]]]:
+def load_action_responses(path) -> dict[str, list[tuple[dict, object]]]:
+    """Actions' responses: {"action": [{"with": {...}, "result": ...}, ...]}, as fixtures."""
+    return load_datasources(path, "action")
+
+
+def datasources_from_data(data, origin: str = "datasources",
+                          noun: str = "data source") -> dict[str, list[tuple[dict, object]]]:
     """The fixtures of load_datasources given as data, checked as a file's are; an error
     names `origin`."""
     try:
-        return _datasources(data)
+        return _fixtures(data, noun)
     except _Problem as problem:
         raise problem.located(origin, None) from None
 
 
-def _datasources(data) -> dict[str, list[tuple[dict, object]]]:
+def action_responses_from_data(data) -> dict[str, list[tuple[dict, object]]]:
+    return datasources_from_data(data, "actions", "action")
+
+
+def _fixtures(data, noun: str) -> dict[str, list[tuple[dict, object]]]:
     if not isinstance(data, Mapping):
-        raise _Problem((), 'expected {"source": [{"with": {...}, "result": ...}]}')
+        raise _Problem((), f'expected {{"{noun.split()[-1]}": [{{"with": {{...}}, "result": ...}}]}}')
     sources = {}
     for name, entries in data.items():
         if not isinstance(entries, list):
-            raise _Problem((name,), f"data source `{name}` must be a list of entries")
+            raise _Problem((name,), f"{noun} `{name}` must be a list of entries")
         rows = []
         for index, entry in enumerate(entries):
             if not isinstance(entry, dict) or "result" not in entry:
@@ -807,12 +818,13 @@ class Scenario:
     events: pathlib.Path | None = None
     audiences: pathlib.Path | None = None
     datasources: pathlib.Path | None = None
+    actions: pathlib.Path | None = None
     lifecycle: tuple[LifecycleStep, ...] = ()
     behaviours: tuple[Behaviour, ...] = ()
 
 
 _SCENARIO_KEYS = {"start", "until", "seed", "profiles", "events", "audiences", "datasources",
-                  "lifecycle", "behaviour", "behaviours"}
+                  "actions", "lifecycle", "behaviour", "behaviours"}
 #: A seed is one of TOML's integers: 64 bits, signed.
 _SEEDS = range(-(1 << 63), 1 << 63)
 
@@ -945,7 +957,7 @@ def load_scenario(path) -> Scenario:
         until=instant("until", data["until"], where_is.key("until")) if "until" in data else None,
         seed=seed,
         profiles=file("profiles"), events=file("events"), audiences=file("audiences"),
-        datasources=file("datasources"),
+        datasources=file("datasources"), actions=file("actions"),
         lifecycle=tuple(sorted(lifecycle, key=lambda step: step.at)),
         behaviours=tuple(behaviours),
     )

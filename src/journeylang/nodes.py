@@ -17,7 +17,27 @@ def node(cls):
     """Declare a node class: frozen, slotted, with a keyword-only `span` left out of eq and repr."""
     cls.__annotations__["span"] = "Span | None"
     cls.span = attrs.field(default=None, eq=False, repr=False, kw_only=True)
-    return attrs.frozen(cls)
+    built = attrs.frozen(cls)
+    if any(field.metadata.get("added") for field in attrs.fields(built)):
+        built.__repr__ = _repr_without_added_defaults
+    return built
+
+
+def added(default=None):
+    """A field the language's second edition added to a node. Left at its default, it is left
+    out of the node's repr too: a version's lock-file fingerprint is the repr of its tree
+    (lockfile.py), and a version written before the field existed keeps its fingerprint."""
+    return attrs.field(default=default, metadata={"added": True})
+
+
+def _repr_without_added_defaults(self) -> str:
+    """attrs' repr, but for the added fields left at their default."""
+    shown = []
+    for field in attrs.fields(type(self)):
+        value = getattr(self, field.name)
+        if field.repr and not (field.metadata.get("added") and value == field.default):
+            shown.append(f"{field.name}={value!r}")
+    return f"{type(self).__name__}({', '.join(shown)})"
 
 
 class Node:
@@ -150,11 +170,13 @@ class Send(Node):
 
 @node
 class CallAction(Node):
-    """`call ACTION [with {...}] [on error {...}]`; `on_error` is None when absent."""
+    """`[let NAME =] call ACTION [with {...}] [on error {...}]`; `on_error` is None when absent,
+    `result` the `let` name bound to the action's response, if any."""
 
     action: Ident
     data: RecordExpr | None
     on_error: tuple["Statement", ...] | None
+    result: Ident | None = added()
 
 
 @node
@@ -294,12 +316,15 @@ class EventEntry(Node):
 
 @node
 class AudienceEntry(Node):
-    """`read audience NAME [at DATETIME | every DURATION [starting DATETIME]]`: batch entry."""
+    """`read audience NAME [at DATETIME | every DURATION [starting DATETIME] [until DATETIME]]
+    [rate N/s]`: batch entry."""
 
     audience: Ident
     at: Expr | None = None
     every: datetime.timedelta | None = None
     starting: Expr | None = None
+    until: Expr | None = added()
+    rate: "Rate | None" = added()
 
 
 Entry = Union[EventEntry, AudienceEntry]
@@ -383,7 +408,54 @@ class AudienceDecl(Node):
     condition: Expr
 
 
-Declaration = Union[ProfileSchema, EventSchema, AudienceDecl, Journey]
+@node
+class Rate(Node):
+    """`rate N/UNIT`: at most `count` per `unit` (as written: `s`, `min` or `h`)."""
+
+    count: int | float
+    unit: str
+
+    @property
+    def seconds(self) -> int | None:
+        """The length of the unit's period, or None for a unit that is not one."""
+        return RATE_UNITS.get(self.unit)
+
+
+RATE_UNITS = {"s": 1, "min": 60, "h": 3600}
+
+
+@node
+class ActionCap(Node):
+    """`cap N per DURATION`: at most `count` calls in each window of `window`."""
+
+    count: int | float
+    window: datetime.timedelta
+
+
+@node
+class ActionResponse(Node):
+    """`response { … }`: the schema of an action's response."""
+
+    fields: "RecordType"
+
+
+@node
+class ActionDecl(Node):
+    """`action NAME { rate …  cap …  response {…} }`; each setting None when absent (the last
+    one written counts when repeated: a rule reports the repetition)."""
+
+    name: Ident
+    settings: tuple[Union[Rate, ActionCap, ActionResponse], ...]
+
+    def setting(self, kind: type):
+        found = None
+        for item in self.settings:
+            if isinstance(item, kind):
+                found = item
+        return found
+
+
+Declaration = Union[ProfileSchema, EventSchema, AudienceDecl, ActionDecl, Journey]
 
 
 @node
@@ -399,6 +471,10 @@ class Program(Node):
     @property
     def audiences(self) -> tuple[AudienceDecl, ...]:
         return tuple(d for d in self.declarations if isinstance(d, AudienceDecl))
+
+    @property
+    def actions(self) -> tuple[ActionDecl, ...]:
+        return tuple(d for d in self.declarations if isinstance(d, ActionDecl))
 
     @property
     def event_schemas(self) -> tuple[EventSchema, ...]:

@@ -43,7 +43,9 @@ class _Lexer(lark.lexer.Lexer):
     does not follow `.`, `{` or `,` nor opens a call where a name can stand; otherwise it is a
     NAME. So `waiting` is one name, `event.wait` and `with { event: 1 }` use keywords as names,
     `join(profile.tags)` calls the function `join`, and `let send = 1` is refused as "found
-    `send`" rather than puzzling the parser one token later."""
+    `send`" rather than puzzling the parser one token later. The second edition's words
+    (SOFT_KEYWORDS) are keywords only where the parser can take them, so that programs naming
+    a `let`, a branch or an attribute after them keep their meaning."""
 
     __future_interface__ = 2  # lex(lexer_state, parser_state), with the text as a TextSlice
     _NAME_POSITIONS = frozenset({"DOT", "LBRACE", "COMMA"})
@@ -81,8 +83,11 @@ class _Lexer(lark.lexer.Lexer):
                 keyword = keywords.get(found.group())
                 if keyword is not None:
                     acceptable = states[parser_state.position]
-                    if keyword in acceptable or (previous not in self._NAME_POSITIONS and not (
-                            "NAME" in acceptable and _calls(text, skip(text, found.end()).end()))):
+                    if keyword in acceptable or (
+                            previous not in self._NAME_POSITIONS
+                            and found.group() not in SOFT_KEYWORDS and not (
+                                "NAME" in acceptable
+                                and _calls(text, skip(text, found.end()).end()))):
                         kind = keyword
             token = Token(kind, found.group(), position, end_pos=found.end())
             recent.append(token)
@@ -92,6 +97,9 @@ class _Lexer(lark.lexer.Lexer):
 
 
 _WORD = re.compile(r"[a-z_]+")
+
+#: Keywords added after the first edition: names wherever the parser cannot take the keyword.
+SOFT_KEYWORDS = frozenset({"action", "rate", "cap", "per", "response"})
 
 
 def _calls(text: str, position: int) -> bool:

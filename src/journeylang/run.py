@@ -15,12 +15,13 @@ from . import nodes as n
 from .checker import check_workspace
 from .core import schema as types
 from .diagnostics import Diagnostic
-from .inputs import (AUDIENCES_FILE, DATASOURCES_FILE, EVENTS_FILE, PROFILES_FILE, Event,
-                     InputError, Scenario, load_audiences, load_datasources, load_events,
-                     load_profiles_by_id, load_scenario)
+from .inputs import (ACTIONS_FILE, AUDIENCES_FILE, DATASOURCES_FILE, EVENTS_FILE, PROFILES_FILE,
+                     Event, InputError, Scenario, load_action_responses, load_audiences,
+                     load_datasources, load_events, load_profiles_by_id, load_scenario)
 from .lockfile import read_lock
 from .population import simulated_events, simulated_profiles
 from .report.build import build_report
+from .runtime.actions import Limits
 from .runtime.entry import scheduled_reads
 from .runtime.records import Record, fan_out
 from .runtime.simulation import Simulation, fewer_collections
@@ -66,16 +67,17 @@ class SimulationResult:
 
 
 def simulate(paths, *, profiles=None, events=None, audiences=None, datasources=None,
-             scenario=None, start=None, until=None, seed=None, trace=None,
+             actions=None, scenario=None, start=None, until=None, seed=None, trace=None,
              keep_records: bool = False, progress: Callable[[int, int], None] | None = None,
              population: int | None = None,
              on_record: Callable[[Record], None] | None = None) -> SimulationResult:
     """Simulate the journeys under `paths` (or a loaded Workspace).
 
-    profiles / events / audiences / datasources: a file path, or the data itself (lists of
-    profile dicts and of inputs.Event, a dict of audiences, a dict of fixtures). Missing ones
-    come from the scenario, then from files named profiles.jsonl, events.jsonl,
-    audiences.json and datasources.json in the workspace, then (profiles and events only)
+    profiles / events / audiences / datasources / actions: a file path, or the data itself
+    (lists of profile dicts and of inputs.Event, a dict of audiences, dicts of fixtures: the
+    data sources' and the actions' responses). Missing ones come from the scenario, then from
+    files named profiles.jsonl, events.jsonl, audiences.json, datasources.json and
+    actions.json in the workspace, then (profiles and events only)
     from the built-in simulated population. `trace` is a path or a writable text file; the
     report is always returned; records only with keep_records=True. `on_record` is called
     with each record as it happens (nothing is kept for it). Watching changes nothing: the
@@ -84,12 +86,13 @@ def simulate(paths, *, profiles=None, events=None, audiences=None, datasources=N
     """
     with fewer_collections():
         return _simulate(paths, profiles=profiles, events=events, audiences=audiences,
-                         datasources=datasources, scenario=scenario, start=start, until=until,
+                         datasources=datasources, actions=actions, scenario=scenario, start=start, until=until,
                          seed=seed, trace=trace, keep_records=keep_records, progress=progress,
                          population=population, on_record=on_record)
 
 
-def _simulate(paths, *, profiles, events, audiences, datasources, scenario, start, until, seed,
+def _simulate(paths, *, profiles, events, audiences, datasources, actions, scenario, start,
+              until, seed,
               trace, keep_records, progress, population, on_record) -> SimulationResult:
     workspace = paths if isinstance(paths, Workspace) else load(
         [paths] if isinstance(paths, (str, os.PathLike)) else paths)
@@ -110,6 +113,7 @@ def _simulate(paths, *, profiles, events, audiences, datasources, scenario, star
     if audiences is not None and not isinstance(audiences, dict):
         audiences = load_audiences(audiences)
     datasources = pick(datasources, scene.datasources, DATASOURCES_FILE)
+    actions = pick(actions, scene.actions, ACTIONS_FILE)
     diagnostics = check_workspace(workspace, audiences=audiences or {})
     errors = [d for d in diagnostics if d.is_error]
     if errors:
@@ -136,6 +140,8 @@ def _simulate(paths, *, profiles, events, audiences, datasources, scenario, star
         events = load_events(events)
     datasources = (datasources if isinstance(datasources, dict) or datasources is None
                    else load_datasources(datasources))
+    actions = (actions if isinstance(actions, dict) or actions is None
+               else load_action_responses(actions))
 
     times = list(map(_time_of, events))
     if not all(map(operator.le, times, itertools.islice(times, 1, None))):  # usually in order
@@ -189,7 +195,8 @@ def _simulate(paths, *, profiles, events, audiences, datasources, scenario, star
         simulation = Simulation(
             workspace.journeys, profiles, events, audiences=audiences,
             audience_decls=[d for p in programs for d in p.audiences],
-            datasources=datasources, lifecycle=scene.lifecycle, behaviours=scene.behaviours,
+            datasources=datasources, responses=actions,
+            actions=action_limits(programs), lifecycle=scene.lifecycle, behaviours=scene.behaviours,
             seed=seed, start=start, until=until, record=fan_out(observers), progress=progress,
             statuses=lock_statuses(lock))
         simulation.simulate()
@@ -227,6 +234,21 @@ def _scenario(scenario) -> Scenario:
     if isinstance(scenario, Scenario):
         return scenario
     return load_scenario(scenario)
+
+
+def action_limits(programs) -> dict[str, Limits]:
+    """The declared actions' limits, in seconds, by name (the first declaration of each)."""
+    limits: dict[str, Limits] = {}
+    for program in programs:
+        for decl in program.actions:
+            if decl.name.name in limits:
+                continue
+            rate, cap = decl.setting(n.Rate), decl.setting(n.ActionCap)
+            limits[decl.name.name] = Limits(
+                rate=int(rate.count) if rate else None, period=rate.seconds if rate else 1,
+                cap=int(cap.count) if cap else None,
+                window=int(cap.window.total_seconds()) if cap else 1)
+    return limits
 
 
 def _profile_schema(programs) -> types.Fields | None:

@@ -10,7 +10,8 @@ import time
 
 import pytest
 
-from journeylang.lockfile import Lock, LockedVersion, read_lock, write_lock
+from journeylang.lockfile import Lock, LockedVersion, fingerprint, read_lock, write_lock
+from journeylang.parser import parse
 
 
 def lock_with(versions: int, status: str = "closed") -> Lock:
@@ -78,3 +79,21 @@ def test_a_writer_killed_mid_write_leaves_a_whole_file(tmp_path):
         assert lock is not None and lock.journeys
         for leftover in tmp_path.glob(".journeys.lock.*"):
             leftover.unlink()  # a killed writer may leave its temporary file, never a torn lock
+
+
+FIRST_EDITION = '''journey "Weekly" {
+    read audience "vip" every 1d starting 2026-03-01T08:00:00Z
+    call "crm.sync" with { id: profile.id } on error { send email "x" }
+}'''
+
+
+def test_a_first_edition_version_keeps_its_fingerprint():
+    """Fields the second edition added to nodes (a read's `until` and `rate`, the `let` name of
+    a call) are left out of the fingerprint while unused: a version published before keeps it."""
+    journey = parse(FIRST_EDITION).journeys[0]
+    assert fingerprint(journey) == (
+        "sha256:e0adfcde3265e01ff3109d28b24c39bb61ae5ca24cd098d70ed44822f04d5625")
+    for changed in (FIRST_EDITION.replace("08:00:00Z", "08:00:00Z rate 10/s"),
+                    FIRST_EDITION.replace("08:00:00Z", "08:00:00Z until 2026-04-01T00:00Z"),
+                    FIRST_EDITION.replace('call "crm', 'let r = call "crm')):
+        assert fingerprint(parse(changed).journeys[0]) != fingerprint(journey)

@@ -18,8 +18,8 @@ from .types import Record
 
 @attrs.frozen(eq=False)
 class Binding:
-    """A `let`: the value it binds (an expression or a fetch) and the scope that value is
-    evaluated in."""
+    """A `let`: the value it binds (an expression, a fetch, or the call whose response it
+    binds) and the scope that value is evaluated in."""
 
     value: n.Expr
     scope: "Scope"
@@ -82,6 +82,22 @@ class Context:
     @functools.cached_property
     def audience_names(self) -> set[str]:
         return {d.name.name for d in self.audience_decls} | set(self.audience_data)
+
+    @functools.cached_property
+    def action_decls(self) -> dict[str, n.ActionDecl]:
+        """The declared actions by name (the first declaration of each: a rule reports others)."""
+        found: dict[str, n.ActionDecl] = {}
+        for program in self.programs:
+            for decl in program.actions:
+                found.setdefault(decl.name.name, decl)
+        return found
+
+    @functools.cache
+    def action_response(self, action: str) -> Record | None:
+        """The declared schema of an action's response, or None when it has none."""
+        decl = self.action_decls.get(action)
+        response = decl.setting(n.ActionResponse) if decl is not None else None
+        return record_type(response.fields) if response is not None else None
 
     @functools.cached_property
     def _schemas_by_directory(self) -> dict[str, list]:
@@ -247,7 +263,7 @@ def _journey_sites(journey: n.Journey) -> Iterator[Site]:
         if isinstance(item, n.EventEntry) and item.where is not None:
             yield _site(item.where, Scope(file, journey, event=item.event.name), {}, "condition")
         elif isinstance(item, n.AudienceEntry):
-            for moment in (item.at, item.starting):
+            for moment in (item.at, item.starting, item.until):
                 if moment is not None:
                     yield _site(moment, Scope(file, journey), {}, "at")
         elif isinstance(item, n.ExitOnEvent) and item.where is not None:
@@ -289,7 +305,12 @@ def _body_sites(body: tuple, place: Scope) -> Iterator[Site]:
                 yield site
             undo.append((item.name.name, bound.get(item.name.name)))
             bound[item.name.name] = Binding(value, scope)
+        elif kind == "bind":  # after `let r = call …` and its `on error`: r is bound
+            undo.append((item.result.name, bound.get(item.result.name)))
+            bound[item.result.name] = Binding(item, place)
         else:  # any other statement
+            if isinstance(item, n.CallAction) and item.result is not None:
+                pending.append(("bind", item, place))
             pending.extend(reversed(list(_statement_parts(item, place))))
 
 

@@ -118,7 +118,7 @@ def _operands(node, scope: Scope) -> Iterator[tuple[n.Node, Scope]]:
     elif isinstance(node, n.Path):
         binding = scope.lets.get(node.root)
         if binding is not None and not isinstance(binding.value, n.Fetch):
-            yield binding.value, binding.scope
+            yield binding.value, binding.scope  # a call's type is its response's
     elif isinstance(node, n.FunctionCall):
         function = FUNCTIONS.get(node.name.name)
         if function is not None and function.result == ANY \
@@ -145,6 +145,8 @@ def _combine(node, scope: Scope, kinds: list, context: Context):
         return Record({field.key: kind for field, kind in zip(node.fields, kinds)})
     if isinstance(node, n.Path):
         return _path_type(node, scope, context, kinds[0] if kinds else ANY)
+    if isinstance(node, n.CallAction):  # the value `let r = call …` binds
+        return context.action_response(node.action.name) or ANY
     if isinstance(node, n.FunctionCall):
         function = FUNCTIONS.get(node.name.name)
         if function is None:

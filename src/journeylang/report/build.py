@@ -1,5 +1,6 @@
 """The report of a finished simulation, as one JSON-ready dict: per journey version its
-funnel (entries, rejections, exits), the profiles reaching each statement, its sends."""
+funnel (entries, rejections, exits), the profiles reaching each statement, its sends; per
+action its calls, failures and queue."""
 
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ def build_report(simulation, workspace, start: int, built_in: bool) -> dict:
                 "version": number,
                 "status": family.status[number],
                 "entries": tally.entries,
+                "entered": None if tally.first_entry is None else {
+                    "first": format_instant(tally.first_entry),
+                    "last": format_instant(tally.last_entry)},
                 "holdouts": tally.holdouts,
                 "rejections": dict(sorted(tally.rejections.items())),
                 "exits": dict(sorted(tally.exits.items())),
@@ -39,7 +43,9 @@ def build_report(simulation, workspace, start: int, built_in: bool) -> dict:
                 "statements": statements,
                 "sends": sends,
             })
-        journeys.append({"journey": name, "versions": versions})
+        reads = [{"at": format_instant(at), "members": members, "last_member_after": seconds}
+                 for at, members, seconds in simulation.entries.reads.get(name, ())]
+        journeys.append({"journey": name, "versions": versions, "reads": reads})
     return {
         "start": format_instant(start),
         "end": format_instant(simulation.now if simulation.now is not None else start),
@@ -52,6 +58,20 @@ def build_report(simulation, workspace, start: int, built_in: bool) -> dict:
         "unknown_profiles": simulation.unknown_profiles,
         "recurring_reads_bounded": simulation.entries.bounded_reads,
         "journeys": journeys,
+        "actions": [_action(action) for _, action in sorted(simulation.actions.by_name.items())],
+    }
+
+
+def _action(action) -> dict:
+    """An action's calls over the run: started, failed by error, the longest wait for a slot."""
+    limits = action.limits
+    return {
+        "action": action.name,
+        "rate": None if limits.rate is None else {"calls": limits.rate, "per": limits.period},
+        "cap": None if limits.cap is None else {"calls": limits.cap, "per": limits.window},
+        "calls": action.calls,
+        "failures": dict(sorted(action.failures.items())),
+        "longest_queue_wait": action.longest_wait,
     }
 
 

@@ -6,6 +6,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..core.values import format_duration
+
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
     return f"{count} {noun if count == 1 else nouns or noun + 's'}"
@@ -35,6 +37,47 @@ def render(report: dict, console: Console) -> None:
     for journey in report["journeys"]:
         for version in journey["versions"]:
             _render_version(journey["journey"], version, console)
+        if journey["reads"]:
+            _render_reads(journey["reads"], console)
+    if report["actions"]:
+        _render_actions(report["actions"], console)
+
+
+def _render_reads(reads: list, console: Console) -> None:
+    table = Table(title="Audience reads", title_justify="left", show_edge=False,
+                  header_style="bold")
+    table.add_column("read at")
+    table.add_column("members", justify="right")
+    table.add_column("last member enters after", justify="right")
+    for read in reads:
+        table.add_row(read["at"], str(read["members"]), format_duration(read["last_member_after"]))
+    console.print(table)
+
+
+_PERIODS = {1: "s", 60: "min", 3600: "h"}
+
+
+def _render_actions(actions: list, console: Console) -> None:
+    console.print()
+    table = Table(title="Actions", title_justify="left", show_edge=False, header_style="bold")
+    table.add_column("action")
+    table.add_column("limits", no_wrap=True)
+    table.add_column("calls", justify="right")
+    table.add_column("failed", justify="right")
+    table.add_column("longest queue wait", justify="right")
+    for action in actions:
+        limits = []
+        if action["rate"] is not None:
+            limits.append(f"rate {action['rate']['calls']}/{_PERIODS[action['rate']['per']]}")
+        if action["cap"] is not None:
+            limits.append(f"cap {action['cap']['calls']} per "
+                          f"{format_duration(action['cap']['per'])}")
+        failures = action["failures"]
+        table.add_row(Text(action["action"]), ", ".join(limits) or "—", str(action["calls"]),
+                      _counts(failures) if failures else "",
+                      format_duration(action["longest_queue_wait"])
+                      if action["longest_queue_wait"] else "")
+    console.print(table)
 
 
 def _render_version(name: str, version: dict, console: Console) -> None:
@@ -44,7 +87,11 @@ def _render_version(name: str, version: dict, console: Console) -> None:
     funnel = Table.grid(padding=(0, 2))
     funnel.add_column(style="bold")
     funnel.add_column()
-    funnel.add_row("entries", str(version["entries"]))
+    entered = version["entered"]
+    when = "" if entered is None else (
+        f"  (at {entered['first']})" if entered["first"] == entered["last"]
+        else f"  (from {entered['first']} to {entered['last']})")
+    funnel.add_row("entries", Text(str(version["entries"]) + when))
     if version["holdouts"]:
         funnel.add_row("held out", str(version["holdouts"]))
     funnel.add_row("rejected", _counts(version["rejections"]))

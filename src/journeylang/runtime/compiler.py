@@ -2,14 +2,14 @@
 
 A step does its statement's work and calls the next step; a wait sets a timer for the next
 step and returns. Each statement class's meaning lives in one compile function (flow.py,
-effects.py, forks.py, waiting.py), fast paths included; compiled steps reach the run only
+effects.py, actions.py, forks.py, waiting.py), fast paths included; compiled steps reach the run only
 through `Services`."""
 
 from __future__ import annotations
 
 from .. import nodes as n
 from ..core.values import JourneyRuntimeError
-from . import effects, flow, waiting
+from . import actions, effects, flow, waiting
 from .expressions import LocalClock, compile_expression, may_fail
 from .forks import compile_fork
 from .instances import StepError
@@ -17,16 +17,18 @@ from .instances import StepError
 
 class Services:
     """What compiled statements may use of a run, and nothing more: the clock, the observer
-    (None when nobody watches), ending threads and instances, waiting for events, and what
-    lies outside the journey (data sources, actions, behaviours, the seed's draws)."""
+    (None when nobody watches), ending threads and instances, waiting for events, the
+    actions' limits, and what lies outside the journey (data sources, action responses,
+    behaviours, the seed's draws)."""
 
-    __slots__ = ("clock", "record", "instances", "waiting", "outside")
+    __slots__ = ("clock", "record", "instances", "waiting", "actions", "outside")
 
-    def __init__(self, clock, record, instances, waiting, outside):
+    def __init__(self, clock, record, instances, waiting, actions, outside):
         self.clock = clock
         self.record = record
         self.instances = instances
         self.waiting = waiting
+        self.actions = actions
         self.outside = outside
 
 
@@ -83,4 +85,4 @@ class Compiler:
         return k
 
 
-STATEMENTS = {**flow.STATEMENTS, **effects.STATEMENTS, **waiting.STATEMENTS}
+STATEMENTS = {**flow.STATEMENTS, **effects.STATEMENTS, **actions.STATEMENTS, **waiting.STATEMENTS}

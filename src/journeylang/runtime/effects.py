@@ -1,5 +1,6 @@
-"""The statements that act on the world: `send` (with consent), `call` and `set`, each after
-the journey's exit criteria (`exit when`), which are checked before every one of them."""
+"""The statements that act on the world: `send` (with consent) and `set`, each after the
+journey's exit criteria (`exit when`), which are checked before every one of them and before
+every `call` (actions.py)."""
 
 from __future__ import annotations
 
@@ -60,30 +61,6 @@ def compile_send(c, node: n.Send, k):
     return send
 
 
-def compile_call(c, node: n.CallAction, k):
-    reached, index, node_id = c.reach(node)
-    clock, record, version = c.rt.clock, c.rt.record, c.version
-    action = node.action.name
-    payload = c.optional(node_id, node.data)
-    leaves = exit_criteria(c, node_id)
-    on_error = c.block(node.on_error, k) if node.on_error is not None else c.rt.instances.end_thread
-    fails = c.rt.outside.failure_of(action)
-
-    def call(thread):
-        reached[index] += 1
-        if leaves is not None and leaves(thread):
-            return None
-        instance = thread.instance
-        data = EMPTY if payload is None else payload(thread)
-        ok = fails is None or not fails(instance, node_id)
-        if record is not None:
-            record(r.Call(clock.now, version.name, version.version, instance.profile_id,
-                          instance.number, node_id, action, to_json(data), ok))
-        return k(thread) if ok else on_error(thread)
-
-    return call
-
-
 def compile_set(c, node: n.SetProfile, k):
     reached, index, node_id = c.reach(node)
     clock, record, version = c.rt.clock, c.rt.record, c.version
@@ -113,4 +90,4 @@ def compile_set(c, node: n.SetProfile, k):
     return set_profile
 
 
-STATEMENTS = {n.Send: compile_send, n.CallAction: compile_call, n.SetProfile: compile_set}
+STATEMENTS = {n.Send: compile_send, n.SetProfile: compile_set}

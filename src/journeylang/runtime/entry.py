@@ -16,6 +16,7 @@ from .instances import Instance, Member, Thread
 
 
 RECURRING_READS_FOR = 91 * 86400  # a recurring read's span in a run without an end
+READ_RATE = 5000  # members entering per second, when a read does not say
 
 
 class Entries:
@@ -33,6 +34,8 @@ class Entries:
                                     for decl in audience_decls}
         self.until = until
         self.bounded_reads: list[str] = []  # journeys whose reads the 91 days bound
+        # journey: (at, members, seconds until its last member enters)
+        self.reads: dict[str, list[tuple[int, int, int]]] = {}
         self.unknown = unknown  # told of audience members that are not among the profiles
         self.numbers = itertools.count(1)  # instance numbers, in the order of entry
 
@@ -76,6 +79,9 @@ class Entries:
         instance = member.instance = Instance(next(self.numbers), version, profile, profile_id,
                                               member, deadline)
         tally.entries += 1
+        if tally.first_entry is None:
+            tally.first_entry = now
+        tally.last_entry = now
         version.timeouts.add(instance)
         if self.record is not None:
             self.record(r.Enter(now, version.name, version.version, profile_id, instance.number,
@@ -92,19 +98,25 @@ class Entries:
 
     def schedule_reads(self, family) -> None:
         """The reads of a batch journey: once (now, or `at`), or every period from `starting`
-        (or now) up to the run's end, or, in a run without one, for 91 days from the first."""
+        (or now) up to its `until` and the run's end, or, with neither, for 91 days from the
+        first."""
         version = family.newest
         entry = version.entry
+        rate = int(entry.rate.count) if entry.rate is not None else READ_RATE
         if entry.every is None:
             first = _instant(entry.at, version) if entry.at is not None else self.clock.now
-            return self.clock.push(first, EVENT, self._read, (family, None, None))
+            return self.clock.push(first, EVENT, self._read, (family, rate, None, None))
         first = _instant(entry.starting, version) if entry.starting else self.clock.now
-        last = self.until
-        if last is None:
+        ends = [moment for moment in (self.until, entry.until and _instant(entry.until, version))
+                if moment is not None]
+        if ends:
+            last = min(ends)
+        else:
             last = min(first + RECURRING_READS_FOR, LAST_INSTANT)
             self.bounded_reads.append(family.name)
         period = max(1, int(entry.every.total_seconds()))  # never twice at one instant
-        self.clock.push(first, EVENT, self._read, (family, period, last))
+        if first <= last:
+            self.clock.push(first, EVENT, self._read, (family, rate, period, last))
 
     def audience_members(self, name) -> list[str]:
         if name in self.audiences:
@@ -128,12 +140,25 @@ class Entries:
         return members
 
     def _read(self, argument) -> None:
-        family, period, last = argument
-        entry = family.newest.entry
-        for profile_id in self.audience_members(entry.audience.name):
-            self.enter(family, profile_id, self.profiles[profile_id], None)
+        """A read: its members enter `rate` a second, in the audience's order (member k
+        `k // rate` seconds after the read), read once, now."""
+        family, rate, period, last = argument
+        members = self.audience_members(family.newest.entry.audience.name)
+        self.reads.setdefault(family.name, []).append(
+            (self.clock.now, len(members), max(0, len(members) - 1) // rate))
+        self._let_in((family, members, 0, rate))
         if period is not None and self.clock.now + period <= last:
             self.clock.push(self.clock.now + period, EVENT, self._read, argument)
+
+    def _let_in(self, batch) -> None:
+        """The next second's share of a read's members enters; the rest waits a second."""
+        family, members, first, rate = batch
+        profiles = self.profiles
+        for profile_id in members[first:first + rate]:
+            self.enter(family, profile_id, profiles[profile_id], None)
+        if first + rate < len(members) and self.clock.now < LAST_INSTANT:
+            self.clock.push(self.clock.now + 1, EVENT, self._let_in,
+                            (family, members, first + rate, rate))
 
 
 def _instant(expression, version) -> int:

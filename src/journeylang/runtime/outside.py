@@ -1,5 +1,5 @@
-"""What lies outside a journey, as a simulation has it: data sources' fixtures, whether an
-action's call fails, profiles' simulated reactions to a send, and the seed's draws."""
+"""What lies outside a journey, as a simulation has it: data sources' and actions' fixtures,
+whether an action's call fails, profiles' simulated reactions to a send, and the seed's draws."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ from .clock import EVENT
 
 
 class Outside:
-    def __init__(self, clock, seed, datasources, behaviours, deliver):
+    def __init__(self, clock, seed, datasources, behaviours, deliver, responses=None):
         self.clock = clock
         self.seed = seed
         self.datasources = datasources or {}
+        self.responses = responses or {}  # actions' fixtures, as data sources' are
         self.behaviours = list(behaviours)
         self.deliver = deliver
         self.emitted: collections.Counter = collections.Counter()  # events behaviours emitted
@@ -27,10 +28,11 @@ class Outside:
 
     def fetch(self, source: str, request: dict):
         """The first fixture of `source` whose `with` fields all equal the request's; null if none."""
-        for match, result in self.datasources.get(source, ()):
-            if all(key in request and equal(request[key], value) for key, value in match.items()):
-                return result
-        return None
+        return _first_match(self.datasources.get(source, ()), request)
+
+    def respond(self, action: str, request: dict):
+        """The response to a call of `action`: its first fixture that matches, or null."""
+        return _first_match(self.responses.get(action, ()), request)
 
     def failure_of(self, action: str):
         """A draw `fails(instance, node_id)` for calls of `action`, or None if they never fail."""
@@ -62,3 +64,10 @@ class Outside:
             self.emitted[behaviour.emit] += 1
             self.clock.push(now + delay, EVENT, self.deliver,
                             Event(now + delay, instance.profile_id, behaviour.emit, {}))
+
+
+def _first_match(fixtures, request: dict):
+    for match, result in fixtures:
+        if all(key in request and equal(request[key], value) for key, value in match.items()):
+            return result
+    return None

@@ -66,10 +66,23 @@ class Suppress(Record):
 
 @attrs.frozen(slots=True)
 class Call(Record):
+    """A call that started or failed; `error` is why it failed (`failed`, `throttled`,
+    `capped`), `queued` the seconds it waited for a slot of a throttled action."""
+
     kind: ClassVar[str] = "call"
     action: str
     data: Any
     ok: bool
+    error: str | None = None
+    queued: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        record = Record.to_json(self)
+        if self.error is None:
+            del record["error"]
+        if not self.queued:
+            del record["queued"]
+        return record
 
 
 @attrs.frozen(slots=True)

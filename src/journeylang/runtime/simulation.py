@@ -10,6 +10,7 @@ import gc
 import operator
 
 from .. import nodes as n
+from .actions import Actions
 from .clock import LIFECYCLE, Clock
 from .compiler import Services
 from .entry import Entries
@@ -36,9 +37,11 @@ def fewer_collections():
 
 class Simulation:
     def __init__(self, journeys, profiles, events, *, audiences=None, audience_decls=(),
-                 datasources=None, lifecycle=(), behaviours=(), seed=0, start=None, until=None,
-                 record=None, progress=None, statuses=None):
+                 datasources=None, actions=None, responses=None, lifecycle=(), behaviours=(),
+                 seed=0, start=None, until=None, record=None, progress=None, statuses=None):
         """`profiles`: a list of profiles, or a dict of them by id (as the loader makes it).
+        `actions`: the declared actions' limits by name (actions.Limits); `responses` the
+        actions' fixtures, shaped as `datasources`.
         `record`: the observer told of every record (None: nobody watches).
         `statuses` ({journey: {version: status}}, from the lock file) sets where a journey's
         versions start; versions it does not name are drafts. Without it, or for a journey the
@@ -57,11 +60,13 @@ class Simulation:
         self.unknown_profiles: list[str] = []
         self.instances = Instances(clock, record)
         self.waiting = Waiting(clock, record, self.instances)
-        self.outside = Outside(clock, seed, datasources, behaviours, self.deliver)
+        self.outside = Outside(clock, seed, datasources, behaviours, self.deliver, responses)
+        self.actions = Actions(clock, start, self.instances, actions)
         self.entries = Entries(clock, record, self.instances, self.outside, self.profiles,
                                audiences, audience_decls, LocalClock(clock, datetime.timezone.utc),
                                until, self._unknown_profile)
-        services = Services(clock, record, self.instances, self.waiting, self.outside)
+        services = Services(clock, record, self.instances, self.waiting, self.actions,
+                            self.outside)
         by_name: dict[str, list] = {}
         for journey in journeys:
             by_name.setdefault(journey.name, []).append(journey)

@@ -8,13 +8,16 @@ import collections
 
 
 class Tally:
-    """One version's counters: entries, hold-outs, rejections and exits by reason, runtime
-    errors, profiles reaching each statement, and sends per message."""
+    """One version's counters: entries (and when the first and the last came), hold-outs,
+    rejections and exits by reason, runtime errors, profiles reaching each statement, and
+    sends per message."""
 
-    __slots__ = ("entries", "holdouts", "errors", "rejections", "exits", "reached", "sends")
+    __slots__ = ("entries", "holdouts", "errors", "rejections", "exits", "reached", "sends",
+                 "first_entry", "last_entry")
 
     def __init__(self):
         self.entries = self.holdouts = self.errors = 0
+        self.first_entry = self.last_entry = None  # the instants of the first and last entry
         self.rejections: collections.Counter = collections.Counter()
         self.exits: collections.Counter = collections.Counter()
         self.reached: list[int] = []  # by statement index, in compile order

@@ -15,6 +15,7 @@ MAX_TIMEOUT = datetime.timedelta(days=91)
 MAX_REENTRY_PERIOD = datetime.timedelta(days=90)
 MAX_ACTIVITIES = 50
 MIN_READ_PERIOD = datetime.timedelta(hours=1)
+READ_RATES = (1, 20000)  # members entering per second, at least and at most
 
 
 def _days(duration: datetime.timedelta) -> str:
@@ -134,6 +135,53 @@ def read_too_often(context: Context):
             yield entry.span, (f"this audience is read every {_days(entry.every)}, more often "
                                "than once an hour, the shortest period a read may have: read it "
                                "`every 1h` or less often")
+
+
+@rule("J520")
+def rate_out_of_bounds(context: Context):
+    """An action's `rate N/s`, `N/min` or `N/h` takes a whole N of at least 1; an audience
+    read's `rate N/s` is per second, from 1 to 20000."""
+    for program in context.programs:
+        for decl in program.actions:
+            rate = decl.setting(n.Rate)
+            if rate is not None:
+                yield from _rate_problems(rate, f"action `{decl.name.name}`", ("s", "min", "h"),
+                                          (1, None))
+    for journey in context.journeys:
+        entry = journey.entry
+        if isinstance(entry, n.AudienceEntry) and entry.rate is not None:
+            yield from _rate_problems(entry.rate, "an audience read", ("s",), READ_RATES)
+
+
+def _rate_problems(rate: n.Rate, whose: str, units: tuple[str, ...], bounds):
+    low, high = bounds
+    if rate.unit not in units:
+        written = [f"`{rate.count}/{unit}`" for unit in units]
+        choice = written[0] if len(written) == 1 else ", ".join(written[:-1]) + " or " + written[-1]
+        yield rate.span, f"`/{rate.unit}` is not a period of {whose}'s rate: write {choice}"
+    elif not float(rate.count).is_integer() or rate.count < low \
+            or (high is not None and rate.count > high):
+        what = "calls" if whose.startswith("action") else "members"
+        limits = f"from {low} to {high}" if high is not None else f"at least {low}"
+        per = {"s": "second", "min": "minute", "h": "hour"}[rate.unit]
+        yield rate.span, (f"{whose}'s rate is a whole number of {what} per {per}, {limits}: "
+                          f"not {rate.count}")
+
+
+@rule("J521")
+def action_cap_out_of_bounds(context: Context):
+    """An action's `cap N per D` takes a whole N of at least 1 and a window D of at least 1s."""
+    for program in context.programs:
+        for decl in program.actions:
+            cap = decl.setting(n.ActionCap)
+            if cap is None:
+                continue
+            if not float(cap.count).is_integer() or cap.count < 1:
+                yield cap.span, (f"action `{decl.name.name}`'s cap is a whole number of calls, "
+                                 f"at least 1: not {cap.count}")
+            elif cap.window < datetime.timedelta(seconds=1):
+                yield cap.span, (f"action `{decl.name.name}`'s cap needs a window of at least "
+                                 "1s")
 
 
 @warning("J601")

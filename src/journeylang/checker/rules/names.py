@@ -195,3 +195,12 @@ def _conflicts(first: n.RecordType, second: n.RecordType):
             yield from _conflicts(match.type, field.type)
         elif field.type != match.type:
             yield field, match
+
+
+@rule("J220")
+def action_declared_twice(context: Context):
+    """An action is declared once in a workspace: its limits are shared by every journey."""
+    decls = ((decl.name.name, decl) for program in context.programs for decl in program.actions)
+    for decl, first in repeats(decls):
+        yield (decl.name.span, f"action `{decl.name.name}` is declared twice",
+               (("first declared here", first.name.span),))

@@ -174,3 +174,14 @@ def empty_fork(context: Context):
     for _, statement in context.statements():
         if isinstance(statement, n.Fork) and not statement.branches:
             yield statement.span, "this fork has no branch: add `branch NAME { … }`, or remove it"
+
+
+@rule("J420")
+def repeated_action_setting(context: Context):
+    """An action's `rate`, `cap` and `response` are each given at most once."""
+    for program in context.programs:
+        for decl in program.actions:
+            for item, first in repeats((type(item), item) for item in decl.settings):
+                word = {n.Rate: "rate", n.ActionCap: "cap"}.get(type(item), "response")
+                yield (item.span, f"`{word}` is given twice in action `{decl.name.name}`",
+                       (("first given here", first.span),))

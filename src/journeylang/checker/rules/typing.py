@@ -12,7 +12,8 @@ from ..types import Record, attribute_type, binary_type, describe, known, type_o
 @rule("J301")
 def unknown_attribute(context: Context):
     """With a `profile` schema, `profile.a.b` names declared attributes; with an event's schema,
-    `event.a` names its fields (and `set profile.…` too)."""
+    `event.a` names its fields (and `set profile.…` too); with an action's `response`, the `let`
+    name bound to its call names the response's fields."""
     for site in context.sites:
         paths = [node for node in walk(site.expr) if isinstance(node, n.Path)]
         for path in paths:
@@ -21,6 +22,9 @@ def unknown_attribute(context: Context):
             elif path.root == "event" and site.scope.event is not None:
                 fields = context.event_fields(site.scope.file, site.scope.event)
                 owner = f"event `{site.scope.event}`"
+            elif isinstance(getattr(site.scope.lets.get(path.root), "value", None), n.CallAction):
+                action = site.scope.lets[path.root].value.action.name
+                fields, owner = context.action_response(action), f"the response of `{action}`"
             else:
                 continue
             if fields is not None:
