@@ -188,6 +188,10 @@ class Builder(Transformer):
                     "brace)", value.span)
         return "".join(part for part in value.parts if isinstance(part, str))
 
+    def _event(self, parts) -> n.Ident:
+        """An event's name from its tokens (`email`, `.`, `opened`)."""
+        return n.Ident("".join(map(str, parts)), span=self._span(parts))
+
     def _name(self, token: Token, what: str) -> n.Ident:
         return n.Ident(self._text(token, what), span=self._token_span(token))
 
@@ -212,7 +216,7 @@ class Builder(Transformer):
         return n.ProfileSchema(children[1], span=self._span(children))
 
     def event_schema(self, children):
-        return n.EventSchema(self._ident(children[1]), children[2], span=self._span(children))
+        return n.EventSchema(self._event(children[1:-1]), children[-1], span=self._span(children))
 
     def audience_decl(self, children):
         return n.AudienceDecl(self._name(children[1], "an audience name"), children[3],
@@ -265,7 +269,7 @@ class Builder(Transformer):
         return n.Timezone(self._text(children[1], "a time zone name"), span=self._span(children))
 
     def exit_on_event(self, children):
-        return n.ExitOnEvent(self._ident(children[3]), _value(children[4]),
+        return n.ExitOnEvent(self._event(children[3:-1]), _value(children[-1]),
                              span=self._span(children))
 
     def exit_when(self, children):
@@ -275,7 +279,7 @@ class Builder(Transformer):
         return n.Holdout(children[1].value, span=self._span(children))
 
     def event_entry(self, children):
-        return n.EventEntry(self._ident(children[2]), _value(children[3]),
+        return n.EventEntry(self._event(children[2:-1]), _value(children[-1]),
                             span=self._span(children))
 
     def audience_entry(self, children):
@@ -365,8 +369,8 @@ class Builder(Transformer):
         return n.WaitUntil(children[2], span=self._span(children))
 
     def wait_for(self, children):
-        event, where, within, body, on_timeout = children[3:8]
-        return n.WaitForEvent(self._ident(event), _value(where), _value(within), _value(body),
+        where, within, body, on_timeout = children[-4:]
+        return n.WaitForEvent(self._event(children[3:-4]), _value(where), _value(within), _value(body),
                               _value(on_timeout), span=self._span(children))
 
     def within(self, children):

@@ -379,6 +379,16 @@ class _Printer:
         self._put(text, space)
         self.pos = node.span.end
 
+    def _event_name(self, node: n.Ident) -> None:
+        """An event's name, its parts joined by dots without spaces (`email.opened`), unless a
+        comment sits inside it (then as the source has it, comment and all)."""
+        self._skip()
+        if self.pos != node.span.start:
+            raise self._mismatch("an event name")
+        text = self.text[node.span.start:node.span.end]
+        self._put(text if "#" in text else node.name, True)
+        self.pos = node.span.end
+
     def _comma(self, write: bool = True) -> None:
         """The comma after an item, if the source has one; `write` writes one either way. It
         stays on the item's line, before the comment that may end it."""
@@ -404,7 +414,7 @@ class _Printer:
 
     def _event_schema(self, node: n.EventSchema) -> None:
         self._token("event")
-        self._leaf(node.name)
+        self._event_name(node.name)
         self._record_type(node.fields)
 
     def _audience(self, node: n.AudienceDecl) -> None:
@@ -512,7 +522,7 @@ class _Printer:
         self._token("exit")
         self._token("on")
         self._token("event")
-        self._leaf(node.event)
+        self._event_name(node.event)
         self._where(node.where)
 
     def _exit_when(self, node: n.ExitWhen) -> None:
@@ -527,7 +537,7 @@ class _Printer:
     def _event_entry(self, node: n.EventEntry) -> None:
         self._token("on")
         self._token("event")
-        self._leaf(node.event)
+        self._event_name(node.event)
         self._where(node.where)
 
     def _audience_entry(self, node: n.AudienceEntry) -> None:
@@ -652,7 +662,7 @@ class _Printer:
         self._token("wait")
         self._token("for")
         self._token("event")
-        self._leaf(node.event)
+        self._event_name(node.event)
         self._where(node.where)
         if node.within is not None:
             self._token("within")
