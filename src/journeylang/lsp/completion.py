@@ -8,7 +8,7 @@ import re
 from lsprotocol import types
 
 from .. import nodes as n
-from ..checker.context import child_blocks, walk
+from ..checker.context import walk
 from ..checker.rule import quoted
 from ..checker.types import Record, attribute_type
 from ..core.functions import FUNCTIONS
@@ -45,7 +45,7 @@ def complete(index: Index, name: str, text: str, offset: int) -> list[types.Comp
     in_text = here.string_start is not None and not here.interpolation
     attribute = None if in_text else _ATTRIBUTE.search(before)
     if attribute is not None:
-        return _attributes(index, name, offset, attribute.group(1),
+        return _attributes(index, name, text, offset, attribute.group(1),
                            tuple(filter(None, attribute.group(2).split("."))))
     if in_text:
         start = line_before(text, here.string_start)
@@ -81,7 +81,7 @@ def complete(index: Index, name: str, text: str, offset: int) -> list[types.Comp
             return [_keyword("branch")]
         words = STATEMENTS + (PROPERTIES + ENTRIES if block.startswith("journey") else ())
         return [_keyword(word) for word in words]
-    return _expression(index, name, offset)
+    return _expression(text, offset)
 
 
 def _item(label: str, kind, detail: str | None = None, documentation: str | None = None,
@@ -114,12 +114,13 @@ def _journey_at(index: Index, name: str, offset: int) -> n.Journey | None:
                  if journey.span.start <= offset <= journey.span.end), None)
 
 
-def _attributes(index: Index, name: str, offset: int, root: str, written: tuple[str, ...]):
+def _attributes(index: Index, name: str, text: str, offset: int, root: str,
+                written: tuple[str, ...]):
     context = index.analysis.context
     if root == "profile":
         fields, owner = context.profile_fields(name), "profile"
     else:
-        event = _event_at(index, name, offset)
+        event = _event_at(text, offset)
         schemas = context.event_schemas(name)
         fields = schemas.get(event) if event else None
         if fields is None and event is None:  # no event known here: any declared event's
@@ -136,18 +137,27 @@ def _attributes(index: Index, name: str, offset: int, root: str, written: tuple[
             for field, inner in kind.items()]
 
 
-def _event_at(index: Index, name: str, offset: int) -> str | None:
-    """The event bound at the cursor: the innermost `wait for event` around it, an `exit on
-    event` it is in, or the journey's entry event."""
-    journey = _journey_at(index, name, offset)
-    if journey is None:
-        return None
-    around = [node for node in walk(journey) if isinstance(node, (n.WaitForEvent, n.ExitOnEvent))
-              and node.span.start <= offset <= node.span.end]
-    if around:
-        return min(around, key=lambda node: node.span.end - node.span.start).event.name
-    entry = journey.entry
-    return entry.event.name if isinstance(entry, n.EventEntry) else None
+_BINDS_EVENT = re.compile(r"\b(?:on|for)\s+event\s+([\w.]+)")
+_ENTRY = re.compile(r"^\s*on\s+event\s+([\w.]+)", re.MULTILINE)
+
+
+def _event_at(text: str, offset: int) -> str | None:
+    """The event bound at the cursor, read from the text: the statement being written (`wait
+    for event X where …`, `exit on event X where …`), the innermost `wait for event X {` open
+    around it, or the entry (`on event X`) of the journey open around it."""
+    here = place(text, offset)
+    statement = list(_BINDS_EVENT.finditer(line_before(text, offset)))
+    if statement:
+        return statement[-1].group(1)
+    for brace in reversed(here.open_braces):
+        block = opener(text, brace)
+        waits = list(re.finditer(r"\bwait\s+for\s+event\s+([\w.]+)", block))
+        if waits:
+            return waits[-1].group(1)
+        if block.startswith("journey"):
+            entry = _ENTRY.search(text, brace, offset)
+            return entry.group(1) if entry else None
+    return None
 
 
 def _fork_branches(index: Index, name: str, offset: int) -> list[str]:
@@ -163,31 +173,29 @@ def _fork_branches(index: Index, name: str, offset: int) -> list[str]:
     return list(dict.fromkeys(branch.name.name for branch in fork.branches))
 
 
-def lets_in_scope(journey: n.Journey, offset: int) -> list[str]:
-    """The `let` names bound before the cursor on its path: in its block and the blocks
-    around it."""
+_LET = re.compile(r"\blet\s+([A-Za-z_]\w*)\s*=")
+
+
+def lets_in_scope(text: str, offset: int) -> list[str]:
+    """The `let` names bound before the cursor on its path, read from the text: a `let` is in
+    scope where every block open at the `let` is still open (its block and those nested in
+    it), inside the same journey."""
+    here = place(text, offset)
+    if not here.open_braces:
+        return []
     names: list[str] = []
-    block = journey.body
-    while block:
-        inner = None
-        for statement in block:
-            if statement.span.start > offset:
-                break
-            if isinstance(statement, n.Let) and statement.span.end <= offset:
-                names.append(statement.name.name)
-            elif statement.span.end >= offset:
-                started = [child for child in child_blocks(statement)
-                           if child and child[0].span.start <= offset]
-                inner = started[-1] if started else None
-        block = inner
-    return list(dict.fromkeys(reversed(names)))
+    for found in _LET.finditer(text, here.open_braces[0], offset):
+        there = place(text, found.start())
+        if there.comment or there.string_start is not None:
+            continue
+        if here.open_braces[:len(there.open_braces)] == there.open_braces:
+            names.append(found.group(1))
+    return list(dict.fromkeys(names))
 
 
-def _expression(index: Index, name: str, offset: int) -> list[types.CompletionItem]:
+def _expression(text: str, offset: int) -> list[types.CompletionItem]:
     items = [_keyword(word) for word in EXPRESSION_WORDS + ("and", "or", "in")]
-    journey = _journey_at(index, name, offset)
-    if journey is not None:
-        items += [_item(let, Kind.Variable, detail="let") for let in lets_in_scope(journey, offset)]
+    items += [_item(let, Kind.Variable, detail="let") for let in lets_in_scope(text, offset)]
     items += [_item(function.name, Kind.Function, detail=function.signature,
                     documentation=f"{function.doc} (gives {function.result})",
                     insert=f"{function.name}(")

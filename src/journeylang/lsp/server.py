@@ -39,6 +39,12 @@ class JourneyServer(LanguageServer):
     def encoding(self) -> str:
         return self.workspace.position_encoding or types.PositionEncodingKind.Utf16
 
+    def text(self, uri: str, known: Source | None = None) -> str:
+        """A document's text: the editor's buffer, else the file as last read, else none."""
+        if uri in self.workspace.text_documents:
+            return self.workspace.text_documents[uri].source
+        return known.text if known is not None else ""
+
     def open_documents(self) -> dict[str, str]:
         return {uri: document.source for uri, document in self.workspace.text_documents.items()}
 
@@ -81,7 +87,7 @@ class JourneyServer(LanguageServer):
             index = Index(analysis)
             self._analyses[key] = (analysis, index)
         name = analysis.name_of(uri) or (str(path_of(uri)) if path_of(uri) else uri)
-        text = self.workspace.get_text_document(uri).source
+        text = self.text(uri, analysis.sources.get(name))
         positions = Positions(Source(name, text), self.encoding)
         return analysis, index, Converter(analysis, self.encoding, self.docs), name, text, positions
 
@@ -178,7 +184,7 @@ def build() -> JourneyServer:
     @guarded
     def on_formatting(ls: JourneyServer, params: types.DocumentFormattingParams):
         uri = params.text_document.uri
-        text = ls.workspace.get_text_document(uri).source
+        text = ls.text(uri)
         return format_document(uri, text, ls.encoding)
 
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
