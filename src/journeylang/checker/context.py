@@ -206,11 +206,10 @@ def _blocks(statements: tuple) -> Iterator[tuple]:
         block = pending.pop()
         yield block
         pending.extend(reversed([child for statement in block
-                                 for child in child_blocks(statement)]))
+                                 for child in _child_blocks(statement)]))
 
 
-def child_blocks(statement) -> Iterator[tuple]:
-    """The blocks of statements a statement holds, in source order."""
+def _child_blocks(statement) -> Iterator[tuple]:
     if isinstance(statement, n.If):
         for arm in statement.arms:
             yield arm.body
