@@ -389,8 +389,9 @@ def lsp() -> None:
     except ImportError as error:
         if (error.name or "").split(".")[0] not in ("pygls", "lsprotocol", "cattrs"):
             raise
-        click.echo(f"error: journey lsp needs {error.name}, which is not installed; install "
-                   'it with: pip install "journeylang[lsp]"', err=True)
+        missing = error.name.split(".")[0]
+        click.echo(f"error: journey lsp needs {missing}, which is not installed; install it "
+                   'with: pip install "journeylang[lsp]"', err=True)
         sys.exit(2)
     serve()
 
