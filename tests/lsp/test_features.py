@@ -107,6 +107,12 @@ async def test_completion_offers_what_fits_where(client, tmp_path):
     assert "crm.sync" in await at_end("    call ")
     assert {"until", "for event"} == set(await at_end("    wait "))
     assert {"never", "always", "after"} == set(await at_end("    reentry "))
+    assert ["branch"] == await at_end("    fork {\n        ")
+    assert {"signup", "purchase"} <= set(await at_end("    exit on event "))
+    schema = "profile {\n    extra: "
+    await change_document(client, document, schema, 99)
+    assert {"string", "number", "bool", "date"} <= set(
+        await _labels(client, document, schema, schema, len(schema)))
     expression = await at_end("    let total = 1\n    if ")
     assert {"total", "profile", "event", "lower", "days_between"} <= set(expression)
     await close_document(client, document)

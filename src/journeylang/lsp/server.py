@@ -202,4 +202,7 @@ def serve() -> None:
     """Serve over stdin and stdout until the client says exit; logs go to stderr."""
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING,
                         format="journey lsp: %(levelname)s: %(message)s")
+    if sys.stdin.isatty():
+        print("journey lsp: a language server, speaking LSP on stdin and stdout; an editor "
+              "starts it (docs/lsp.md). Ctrl-D ends it.", file=sys.stderr)
     build().start_io()
