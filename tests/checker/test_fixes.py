@@ -46,9 +46,10 @@ def test_a_suggestion_carries_a_fix_that_removes_its_diagnostic(case, tmp_path, 
         path = copy / fix.span.file
         original = path.read_text(encoding="utf-8")
         path.write_text(_applied(original, fix), encoding="utf-8")
+        place = (diagnostic.code, diagnostic.span.file, diagnostic.span.line,
+                 diagnostic.span.column)
         after = [(d.code, d.span.file, d.span.line, d.span.column) for d in _diagnostics(".")]
-        assert (diagnostic.code, diagnostic.span.file, diagnostic.span.line,
-                diagnostic.span.column) not in after, f"{fix.text!r} did not fix {diagnostic.message}"
+        assert place not in after, f"{fix.text!r} did not fix {diagnostic.message}"
         path.write_text(original, encoding="utf-8")
 
 

@@ -16,7 +16,8 @@ _WITHOUT = ("import sys; sys.modules[{name!r}] = None; sys.argv = ['journey', 'l
 def test_without_pygls_it_says_how_to_install_it():
     for missing in ("pygls", "lsprotocol"):
         result = subprocess.run([sys.executable, "-c", _WITHOUT.format(name=missing)],
-                                capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+                                capture_output=True, text=True, timeout=60,
+                                stdin=subprocess.DEVNULL)
         assert result.returncode == 2, result.stderr
         assert 'pip install "journeylang[lsp]"' in result.stderr
         assert "Traceback" not in result.stderr and result.stdout == ""

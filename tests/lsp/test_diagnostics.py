@@ -3,6 +3,7 @@ file), each with its code and the link to its entry in docs/diagnostics.md."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 
 import pytest
@@ -11,7 +12,8 @@ from lsprotocol import types
 from journeylang.checker import RULES
 from journeylang.lsp.diagnostics import DOCS
 
-from .conftest import WORKSPACE, change_document, close_document, open_document, position, uri
+from .conftest import (WORKSPACE, change_document, close_document, open_document, position,
+                       settle, uri)
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -45,6 +47,37 @@ async def test_a_change_is_checked_with_its_code_and_link(client, workspace):
                                       end=position(text, "tipz", after=4))
     await change_document(client, document, path.read_text(), 3)
     assert list(client.diagnostics[document]) == []
+    await close_document(client, document)
+
+
+async def test_typing_publishes_once_the_changes_pause(client, workspace):
+    """Changes in quick succession are checked once they pause, without any request."""
+    path = workspace / "welcome.journey"
+    document = await open_document(client, path)
+    text = path.read_text()
+    for version, typed in enumerate(("primary t", "primary ti", "primary tix"), start=2):
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=document, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(
+                text=text.replace("primary tips", typed))]))
+    published = await asyncio.wait_for(
+        client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), 10)
+    assert published.uri in {document, uri(workspace / "gold.journey"),
+                             uri(workspace / "schema.journey")}
+    await settle(client, document)
+    shown, = client.diagnostics[document]
+    assert "`tix`" in shown.message
+    await close_document(client, document)
+
+
+async def test_columns_are_counted_in_utf16_as_the_client_expects(client, tmp_path):
+    """An emoji is two UTF-16 code units: what follows it on the line is underlined there."""
+    text = 'journey "J" {\n    on event signup\n    send email "😀" with { n: lowr(1) }\n}\n'
+    document = await open_document(client, tmp_path / "u.journey", text)
+    shown, = client.diagnostics[document]
+    column = text.split("\n")[2].index("lowr") + 1  # one more unit for the emoji
+    assert shown.range.start == types.Position(line=2, character=column)
+    assert shown.range.end == types.Position(line=2, character=column + 4)
     await close_document(client, document)
 
 

@@ -98,7 +98,8 @@ def _occurrence(index: Index, occurrence: Occurrence) -> str | None:
             if declaration.name.name == name:
                 return (f"{_code(_slice(index, declaration.span))}\n\nAudience `{name}`: the "
                         "profiles for which this predicate is true.")
-        return f"Audience `{name}`: not declared here; given as data (`audiences.json`), or unknown."
+        return (f"Audience `{name}`: not declared here; given as data (`audiences.json`), "
+                "or unknown.")
     if kind == "event":
         name = rest[0]
         schemas = [d for d in _declarations(index, n.EventSchema) if d.name.name == name]
@@ -109,7 +110,8 @@ def _occurrence(index: Index, occurrence: Occurrence) -> str | None:
         return _journey(index, rest[0])
     if kind == "action":
         calls = len(index.of(occurrence.key))
-        return f'Custom action `"{rest[0]}"`: called {calls} time{"" if calls == 1 else "s"} in this workspace.'
+        times = f"{calls} time{'' if calls == 1 else 's'}"
+        return f'Custom action `"{rest[0]}"`: called {times} in this workspace.'
     if kind == "branch":
         definition = declared[0] if declared else None
         line = f" of the fork at line {definition.span.line}" if definition else ""
@@ -146,7 +148,7 @@ def _journey(index: Index, name: str) -> str:
 
 
 def _attribute(index: Index, source: Source, program: n.Program, offset: int):
-    """(markdown, span) for the attribute of a `profile.…` or `event.…` path under the cursor."""
+    """(markdown, span) for the attribute of a `profile.…` or `event.…` path at the cursor."""
     paths = [node for node in walk(program) if isinstance(node, n.Path)
              and node.root in ("profile", "event") and _inside(node.span, offset)]
     if not paths:
@@ -169,7 +171,8 @@ def _attribute(index: Index, source: Source, program: n.Program, offset: int):
         what = ("the profile's attributes" if path.root == "profile"
                 else "the event bound here" + (f" (`{index.events.get(id(path))}`)"
                                                if index.events.get(id(path)) else ""))
-        return f"`{path.root}`: {what}" + (f"\n\n{_code(shown_type(fields))}" if fields else ""), span
+        schema = f"\n\n{_code(shown_type(fields))}" if fields else ""
+        return f"`{path.root}`: {what}{schema}", span
     if fields is None:
         return f"`{written}`: no schema declares it (any type)", span
     kind, missing = attribute_type(fields, path.attributes[:which])
@@ -181,5 +184,6 @@ def _attribute(index: Index, source: Source, program: n.Program, offset: int):
 def shown_type(kind) -> str:
     """A type as a schema writes it: `string`, `[any]`, `{ email: bool, sms: bool }`."""
     if isinstance(kind, Record):
-        return "{ " + ", ".join(f"{name}: {shown_type(inner)}" for name, inner in kind.items()) + " }"
+        return "{ " + ", ".join(f"{name}: {shown_type(inner)}"
+                                for name, inner in kind.items()) + " }"
     return "[any]" if kind == "list" else str(kind)

@@ -4,6 +4,7 @@ answered from that analysis. Every handler is guarded: a failure is logged, neve
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import sys
@@ -24,6 +25,10 @@ from .positions import Positions, path_of
 
 log = logging.getLogger("journeylang.lsp")
 
+#: How long the server waits after a change for the next one before it checks the workspace:
+#: typing checks once per pause, not once per key. A request checks at once what is waiting.
+SETTLE_SECONDS = 0.15
+
 
 class JourneyServer(LanguageServer):
     """The server, with the latest analysis of each workspace it has seen."""
@@ -34,6 +39,7 @@ class JourneyServer(LanguageServer):
         self.docs = DOCS
         self._analyses: dict[str, tuple[Analysis, Index | None]] = {}
         self._published: dict[str, set[str]] = {}
+        self._waiting: dict[str, tuple[asyncio.TimerHandle, str]] = {}
 
     @property
     def encoding(self) -> str:
@@ -53,10 +59,32 @@ class JourneyServer(LanguageServer):
         path = path_of(uri)
         return uri if path is None else str(path.parent)
 
+    def refresh_soon(self, uri: str) -> None:
+        """Check the document's workspace once changes pause (at once without an event loop)."""
+        key = self.key(uri)
+        waiting = self._waiting.pop(key, None)
+        if waiting is not None:
+            waiting[0].cancel()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.refresh(uri)
+            return
+        self._waiting[key] = (loop.call_later(SETTLE_SECONDS, self._refresh_guarded, uri), uri)
+
+    def _refresh_guarded(self, uri: str) -> None:
+        try:
+            self.refresh(uri)
+        except Exception:  # noqa: BLE001 — no input may stop the server
+            log.exception("checking %s failed", uri)
+
     def refresh(self, uri: str) -> None:
         """Check the document's workspace again and publish every file's diagnostics (an empty
         list for a file that has none left)."""
         key = self.key(uri)
+        waiting = self._waiting.pop(key, None)
+        if waiting is not None:
+            waiting[0].cancel()
         analysis = self.analyser.analyse(uri, self.open_documents())
         self._analyses[key] = (analysis, None)
         converter = Converter(analysis, self.encoding, self.docs)
@@ -80,8 +108,8 @@ class JourneyServer(LanguageServer):
         """What a request needs: the analysis, its index, a converter, the document's name in
         the analysis, its text, and its positions."""
         key = self.key(uri)
-        if key not in self._analyses:
-            self.refresh(uri)
+        if key not in self._analyses or key in self._waiting:
+            self.refresh(self._waiting[key][1] if key in self._waiting else uri)
         analysis, index = self._analyses[key]
         if index is None:
             index = Index(analysis)
@@ -130,7 +158,7 @@ def build() -> JourneyServer:
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     @guarded
     def did_change(ls: JourneyServer, params: types.DidChangeTextDocumentParams):
-        ls.refresh(params.text_document.uri)
+        ls.refresh_soon(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     @guarded
