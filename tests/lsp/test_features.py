@@ -93,6 +93,9 @@ async def test_completion_offers_what_fits_where(client, tmp_path):
 
     assert {"journey", "profile", "event", "audience"} <= set(
         await _labels(client, document, SCHEMA.read_text() + "\nj", "\nj"))
+    new_version = SCHEMA.read_text() + "\njourney "
+    await change_document(client, document, new_version, 2)
+    assert "Other" in await _labels(client, document, new_version, new_version, len(new_version))
     statements = await at_end("    ")
     assert {"send", "wait", "fork", "let", "timeout", "reentry"} <= set(statements)
     assert "journey" not in statements
