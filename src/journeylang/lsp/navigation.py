@@ -51,6 +51,7 @@ class Index:
         self.lets: dict[int, n.Let] = {}
         for name, (source, program) in analysis.programs.items():
             self._program(source, program)
+        self._branches()
         self._lets()
 
     def _add(self, key: tuple, node, definition: bool = False) -> None:
@@ -80,9 +81,10 @@ class Index:
             elif isinstance(node, n.Let):
                 self.lets[id(node.value)] = node
                 self._add(("let", id(node)), node.name, True)
+
+    def _branches(self) -> None:
+        """A fork's branches, and the names of the `join` right after it (in the same block)."""
         for block in self.analysis.context.blocks:
-            if block.journey is not journey:
-                continue
             statements = block.statements
             for index, statement in enumerate(statements):
                 if isinstance(statement, n.Fork):
