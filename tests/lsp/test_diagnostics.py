@@ -112,6 +112,21 @@ async def test_a_broken_lock_file_is_reported_on_the_lock_file(client, workspace
     await close_document(client, document)
 
 
+async def test_a_lock_file_changed_on_disk_is_checked_again(client, workspace):
+    """`journey publish` writes the lock file behind the editor's back: the client's file
+    watcher says so, and the workspace is checked again."""
+    document = await open_document(client, workspace / "gold.journey")
+    lock = workspace / "journeys.lock"
+    assert list(client.diagnostics.get(uri(lock), [])) == []
+    lock.write_text("{ not json")
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=uri(lock), type=types.FileChangeType.Changed)]))
+    await settle(client, document)
+    shown, = client.diagnostics[uri(lock)]
+    assert shown.code == "J701"
+    await close_document(client, document)
+
+
 async def test_a_syntax_error_is_a_diagnostic_and_the_server_goes_on(client, workspace):
     path = workspace / "welcome.journey"
     document = await open_document(client, path, "journey \"W\" {\n    on event signup\n"

@@ -96,6 +96,14 @@ class JourneyServer(LanguageServer):
                 types.PublishDiagnosticsParams(uri=target, diagnostics=diagnostics))
         self._published[key] = {target for target, shown in found.items() if shown}
 
+    def files_changed(self, uris) -> None:
+        """Files changed on disk (a lock file written by `journey publish`, a journey edited
+        elsewhere): each workspace already seen that holds one is checked again."""
+        for uri in uris:
+            key = self.key(uri)
+            if key in self._analyses:
+                self.refresh(uri)
+
     def forget(self, uri: str) -> None:
         """A closed buffer that is no file: its diagnostics are cleared."""
         self._analyses.pop(uri, None)
@@ -149,6 +157,25 @@ def build() -> JourneyServer:
         options = params.initialization_options
         if isinstance(options, dict) and isinstance(options.get("diagnosticsDocs"), str):
             ls.docs = options["diagnosticsDocs"]
+
+    @server.feature(types.INITIALIZED)
+    @guarded
+    def initialized(ls: JourneyServer, params: types.InitializedParams):
+        watching = ls.client_capabilities.workspace
+        watching = watching.did_change_watched_files if watching else None
+        if watching and watching.dynamic_registration:
+            ls.client_register_capability(types.RegistrationParams(registrations=[
+                types.Registration(
+                    id="journey-files", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                    register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=[
+                        types.FileSystemWatcher(glob_pattern="**/*.journey"),
+                        types.FileSystemWatcher(glob_pattern="**/journeys.lock"),
+                        types.FileSystemWatcher(glob_pattern="**/audiences.json")]))]))
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    @guarded
+    def watched_files(ls: JourneyServer, params: types.DidChangeWatchedFilesParams):
+        ls.files_changed(dict.fromkeys(change.uri for change in params.changes))
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     @guarded
