@@ -108,6 +108,16 @@ async def test_completion_offers_what_fits_where(client, tmp_path):
     assert "gold members" in await at_end('    call "crm.sync"\n}\njourney "R" {\n'
                                           "    read audience ")
     assert "crm.sync" in await at_end("    call ")
+    typed = base + '    call "crm.sync"\n}\njourney "R" {\n    read audience "gol'
+    await change_document(client, document, typed, 98)
+    result = await client.text_document_completion_async(types.CompletionParams(
+        text_document=types.TextDocumentIdentifier(uri=document),
+        position=position(typed, typed, len(typed))))
+    item, = [item for item in result.items if item.label == "gold members"]
+    end = position(typed, typed, len(typed))
+    assert item.text_edit.new_text == "gold members"  # over what is typed inside the quotes
+    assert item.text_edit.range == types.Range(
+        start=types.Position(line=end.line, character=end.character - 3), end=end)
     assert {"until", "for event"} == set(await at_end("    wait "))
     assert {"never", "always", "after"} == set(await at_end("    reentry "))
     assert ["branch"] == await at_end("    fork {\n        ")

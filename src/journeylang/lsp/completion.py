@@ -1,5 +1,5 @@
-"""Completion: what may be written at the cursor, read from the text before it (the file may
-not parse while it is typed) and from the last good parse of the workspace."""
+"""Completion: what may be written at the cursor, read from the text (the file may not parse
+while it is typed), with the names and schemas of the workspace's last good parse."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import re
 from lsprotocol import types
 
 from .. import nodes as n
-from ..checker.context import walk
 from ..checker.rule import quoted
 from ..checker.types import Record, attribute_type
 from ..core.functions import FUNCTIONS
@@ -17,7 +16,8 @@ from .hover import shown_type
 from .keywords import (DECLARATIONS, ENTRIES, EXPRESSION_WORDS, FOLLOWERS, KEYWORDS, PROPERTIES,
                        STATEMENTS)
 from .navigation import Index
-from .text import line_before, opener, place
+from .positions import Positions
+from .text import Scanner, line_before, opener, place
 
 Kind = types.CompletionItemKind
 
@@ -37,7 +37,8 @@ _KINDS = {"event": Kind.Event, "audience": Kind.Constant, "action": Kind.Method,
           "journey": Kind.Class}
 
 
-def complete(index: Index, name: str, text: str, offset: int) -> list[types.CompletionItem]:
+def complete(index: Index, name: str, text: str, offset: int,
+             positions: Positions) -> list[types.CompletionItem]:
     here = place(text, offset)
     if here.comment:
         return []
@@ -47,11 +48,14 @@ def complete(index: Index, name: str, text: str, offset: int) -> list[types.Comp
     if attribute is not None:
         return _attributes(index, name, text, offset, attribute.group(1),
                            tuple(filter(None, attribute.group(2).split("."))))
-    if in_text:
+    if in_text:  # the name is written over what is typed of the string so far
         start = line_before(text, here.string_start)
+        typed = positions.range(here.string_start + 1, offset)
         for kind, pattern in _QUOTED_AFTER.items():
             if pattern.search(start):
-                return [_item(value, _KINDS[kind], insert=value) for value in _names(index, kind)]
+                return [_item(value, _KINDS[kind], edit=types.TextEdit(range=typed,
+                                                                      new_text=value))
+                        for value in _names(index, kind)]
         return []
     if _CHANNEL.search(before):
         return [_keyword(channel, Kind.EnumMember) for channel in n.CHANNELS]
@@ -64,7 +68,7 @@ def complete(index: Index, name: str, text: str, offset: int) -> list[types.Comp
     branches = _BRANCHES.search(before)
     if branches is not None:
         written = set(re.findall(r"\w+", branches.group(1) or ""))
-        return [_item(branch, Kind.Reference) for branch in _fork_branches(index, name, offset)
+        return [_item(branch, Kind.Reference) for branch in _fork_branches(text, offset)
                 if branch not in written]
     following = _FOLLOWING.search(before)
     if following is not None and following.group(1) in FOLLOWERS \
@@ -85,9 +89,9 @@ def complete(index: Index, name: str, text: str, offset: int) -> list[types.Comp
 
 
 def _item(label: str, kind, detail: str | None = None, documentation: str | None = None,
-          insert: str | None = None) -> types.CompletionItem:
+          insert: str | None = None, edit: types.TextEdit | None = None) -> types.CompletionItem:
     return types.CompletionItem(
-        label=label, kind=kind, detail=detail, insert_text=insert,
+        label=label, kind=kind, detail=detail, insert_text=insert, text_edit=edit,
         documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=documentation)
         if documentation else None)
 
@@ -104,14 +108,6 @@ def _names(index: Index, kind: str) -> list[str]:
         found |= {schema for program in index.analysis.context.programs
                   for schema in (d.name.name for d in program.event_schemas)}
     return sorted(found)
-
-
-def _journey_at(index: Index, name: str, offset: int) -> n.Journey | None:
-    known = index.analysis.program(name)
-    if known is None:
-        return None
-    return next((journey for journey in known[1].journeys
-                 if journey.span.start <= offset <= journey.span.end), None)
 
 
 def _attributes(index: Index, name: str, text: str, offset: int, root: str,
@@ -160,17 +156,25 @@ def _event_at(text: str, offset: int) -> str | None:
     return None
 
 
-def _fork_branches(index: Index, name: str, offset: int) -> list[str]:
-    """The branches of the last fork that ends before the cursor, in its journey."""
-    journey = _journey_at(index, name, offset)
-    if journey is None:
-        return []
-    forks = [node for node in walk(journey) if isinstance(node, n.Fork)
-             and node.span.end <= offset]
+_FORK = re.compile(r"\bfork\s*\{")
+_BRANCH = re.compile(r"\bbranch\s+([A-Za-z_]\w*)")
+
+
+def _fork_branches(text: str, offset: int) -> list[str]:
+    """The branches of the last fork closed before the cursor in its block, read from the
+    text: the `branch NAME`s directly inside that fork's braces."""
+    here = place(text, offset)
+    start = here.open_braces[-1] if here.open_braces else 0
+    scanner = Scanner(text)
+    forks = [found for found in _FORK.finditer(text, start, offset)
+             if scanner.at(found.start()).open_braces == here.open_braces]
     if not forks:
         return []
-    fork = max(forks, key=lambda node: node.span.end)
-    return list(dict.fromkeys(branch.name.name for branch in fork.branches))
+    inside = here.open_braces + (forks[-1].end() - 1,)
+    scanner = Scanner(text)
+    return list(dict.fromkeys(
+        found.group(1) for found in _BRANCH.finditer(text, forks[-1].end(), offset)
+        if scanner.at(found.start()).open_braces == inside))
 
 
 _LET = re.compile(r"\blet\s+([A-Za-z_]\w*)\s*=")
@@ -184,8 +188,9 @@ def lets_in_scope(text: str, offset: int) -> list[str]:
     if not here.open_braces:
         return []
     names: list[str] = []
+    scanner = Scanner(text)
     for found in _LET.finditer(text, here.open_braces[0], offset):
-        there = place(text, found.start())
+        there = scanner.at(found.start())
         if there.comment or there.string_start is not None:
             continue
         if here.open_braces[:len(there.open_braces)] == there.open_braces:

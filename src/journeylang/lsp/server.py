@@ -207,7 +207,7 @@ def build() -> JourneyServer:
     @guarded
     def completion(ls: JourneyServer, params: types.CompletionParams):
         analysis, index, converter, name, text, positions = ls.request(params.text_document.uri)
-        items = complete(index, name, text, positions.offset(params.position))
+        items = complete(index, name, text, positions.offset(params.position), positions)
         return types.CompletionList(is_incomplete=False, items=items)
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)

@@ -21,43 +21,57 @@ class Place:
     open_braces: tuple[int, ...]
 
 
-def place(text: str, offset: int) -> Place:
-    """Scan the text up to `offset`: strings (with `\\` escapes and `{…}` interpolations),
-    comments from `#` to the end of the line, and braces."""
-    braces: list[int] = []
-    string_start: int | None = None
-    in_comment = False
-    interpolation = 0  # braces open inside the current string
-    index = 0
-    while index < offset:
-        char = text[index]
-        if in_comment:
-            if char == "\n":
-                in_comment = False
-        elif string_start is not None and not interpolation:
-            if char == "\\":
-                index += 1
-            elif char == '"' or char == "\n":
-                string_start = None
+class Scanner:
+    """Reads a text forward once: at each offset asked for (in increasing order), the place
+    there. Strings have `\\` escapes and `{…}` interpolations; comments run from `#` to the end
+    of the line."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.index = 0
+        self.braces: list[int] = []
+        self.string_start: int | None = None
+        self.comment = False
+        self.interpolation = 0  # braces open inside the current string
+
+    def at(self, offset: int) -> Place:
+        text, index = self.text, self.index
+        offset = min(offset, len(text))
+        while index < offset:
+            char = text[index]
+            if self.comment:
+                if char == "\n":
+                    self.comment = False
+            elif self.string_start is not None and not self.interpolation:
+                if char == "\\":
+                    index += 1
+                elif char == '"' or char == "\n":
+                    self.string_start = None
+                elif char == "{":
+                    self.interpolation = 1
+            elif self.string_start is not None:  # inside `{…}` of a string
+                if char == "{":
+                    self.interpolation += 1
+                elif char == "}":
+                    self.interpolation -= 1
+                elif char == "\n":
+                    self.string_start, self.interpolation = None, 0
+            elif char == "#":
+                self.comment = True
+            elif char == '"':
+                self.string_start = index
             elif char == "{":
-                interpolation = 1
-        elif string_start is not None:  # inside `{…}` of a string
-            if char == "{":
-                interpolation += 1
-            elif char == "}":
-                interpolation -= 1
-            elif char == "\n":
-                string_start, interpolation = None, 0
-        elif char == "#":
-            in_comment = True
-        elif char == '"':
-            string_start = index
-        elif char == "{":
-            braces.append(index)
-        elif char == "}" and braces:
-            braces.pop()
-        index += 1
-    return Place(in_comment, string_start, interpolation > 0, tuple(braces))
+                self.braces.append(index)
+            elif char == "}" and self.braces:
+                self.braces.pop()
+            index += 1
+        self.index = max(index, self.index)
+        return Place(self.comment, self.string_start, self.interpolation > 0, tuple(self.braces))
+
+
+def place(text: str, offset: int) -> Place:
+    """The place at `offset`, the text read from its start."""
+    return Scanner(text).at(offset)
 
 
 def word_at(text: str, offset: int) -> tuple[int, int, str] | None:
