@@ -81,6 +81,24 @@ async def test_columns_are_counted_in_utf16_as_the_client_expects(client, tmp_pa
     await close_document(client, document)
 
 
+async def test_an_incremental_change_is_applied_where_it_is_made(client, workspace):
+    """Editors send only the range that changed (the server asks for incremental sync)."""
+    path = workspace / "welcome.journey"
+    text = path.read_text()
+    document = await open_document(client, path)
+    start = position(text, "primary tips", len("primary "))
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=document, version=2),
+        content_changes=[types.TextDocumentContentChangePartial(
+            range=types.Range(start=start, end=types.Position(line=start.line,
+                                                              character=start.character + 4)),
+            text="tops")]))
+    await settle(client, document)
+    shown, = client.diagnostics[document]
+    assert shown.code == "J408" and "`tops`" in shown.message
+    await close_document(client, document)
+
+
 async def test_cross_file_rules_see_the_unsaved_buffers(client, workspace):
     """An audience renamed in one buffer, not saved: the journey of another file that reads it
     is reported, in that file; the file on disk is not what counts."""
