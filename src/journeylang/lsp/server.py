@@ -105,10 +105,11 @@ class JourneyServer(LanguageServer):
                 self.refresh(uri)
 
     def forget(self, uri: str) -> None:
-        """A closed buffer that is no file: its diagnostics are cleared."""
+        """A closed buffer that is no file (or no longer one): its diagnostics are cleared."""
         self._analyses.pop(uri, None)
         self._published.pop(uri, None)
-        self.analyser.forget([uri])
+        path = path_of(uri)
+        self.analyser.forget([uri] if path is None else [str(path)])
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
