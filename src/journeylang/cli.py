@@ -376,6 +376,28 @@ def highlight(path, output) -> None:
     click.echo(highlight_text(text, output), nl=False, color=True)
 
 
+@main.command()
+def lsp() -> None:
+    """Serve the language server over stdin and stdout, for editors.
+
+    Needs the `lsp` extra: pip install "journeylang[lsp]". See docs/lsp.md.
+
+    \b
+    Examples:
+      journey lsp
+    """
+    try:
+        from .lsp.server import serve
+    except ImportError as error:
+        if (error.name or "").split(".")[0] not in ("pygls", "lsprotocol", "cattrs"):
+            raise
+        missing = error.name.split(".")[0]
+        click.echo(f"error: journey lsp needs {missing}, which is not installed; install it "
+                   'with: pip install "journeylang[lsp]"', err=True)
+        sys.exit(2)
+    serve()
+
+
 def _format_instant(seconds: int) -> str:
     from .core.instants import format_instant
     return format_instant(seconds)

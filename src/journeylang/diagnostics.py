@@ -25,12 +25,22 @@ class Related:
 
 
 @attrs.frozen
+class Fix:
+    """A diagnostic's suggestion as an edit: the text of `span` replaced by `text` (what a
+    "did you mean" names, `==` for `=`), for tools that offer it as a quick fix."""
+
+    span: Span
+    text: str
+
+
+@attrs.frozen
 class Diagnostic:
     code: str
     message: str
     span: Span
     severity: Severity = Severity.ERROR
     related: tuple[Related, ...] = ()
+    fix: Fix | None = None
 
     @property
     def is_error(self) -> bool:

@@ -14,7 +14,7 @@ from lark.exceptions import UnexpectedInput, UnexpectedToken
 
 from . import nodes as n
 from .builder import Builder
-from .diagnostics import Diagnostic, JourneySyntaxError
+from .diagnostics import Diagnostic, Fix, JourneySyntaxError
 from .nodes import Program
 from .source import Source
 
@@ -381,7 +381,7 @@ def _diagnostic(error, source: Source, text: str, offset: int, end: int, recent)
     if str(token) == "=" and "COMPARE" in acceptable:
         # `if profile.tier = "gold"`: the commonest slip, said plainly
         return Diagnostic("J100", "`=` does not compare: write `==` (a single `=` only gives a "
-                          "value, in `let` and `set`)", span)
+                          "value, in `let` and `set`)", span, fix=Fix(span, "=="))
     return Diagnostic("J100", f"expected {expected}{_after(previous)}, found {_describe_found(token)}",
                       span)
 

@@ -43,6 +43,10 @@ class Span:
     def end_column(self) -> int:
         return self._resolve()[3]
 
+    def part(self, start: int, end: int) -> "Span":
+        """Another span of the same source, by character offsets."""
+        return Span(self.file, start, max(start, end), self._line_starts)
+
     def __eq__(self, other) -> bool:
         if not isinstance(other, Span):
             return NotImplemented

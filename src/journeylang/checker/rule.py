@@ -7,9 +7,9 @@ from typing import Callable, Iterable, Iterator
 
 import attrs
 
-from ..diagnostics import Diagnostic, Related, Severity
+from ..diagnostics import Diagnostic, Fix, Related, Severity
 
-Finding = tuple  # (span, message) or (span, message, ((note, span), ...))
+Finding = tuple  # (span, message[, ((note, span), ...)[, Fix | None]])
 
 
 @attrs.frozen
@@ -26,11 +26,13 @@ class Rule:
     def run(self, context) -> Iterator[Diagnostic]:
         for span, message, *rest in self.check(context):
             related = tuple(Related(note, where) for note, where in (rest[0] if rest else ()))
-            yield Diagnostic(self.code, message, span, self.severity, related)
+            fix = rest[1] if len(rest) > 1 else None
+            yield Diagnostic(self.code, message, span, self.severity, related, fix)
 
 
 def rule(code: str, severity: Severity = Severity.ERROR):
-    """Declare a rule: the function yields (span, message[, ((note, span), ...)]) findings."""
+    """Declare a rule: the function yields (span, message[, ((note, span), ...)[, fix]])
+    findings."""
 
     def declare(check) -> Rule:
         return Rule(code, check.__name__.replace("_", "-"), severity, check)
@@ -42,11 +44,23 @@ def warning(code: str):
     return rule(code, Severity.WARNING)
 
 
-def did_you_mean(name: str, candidates: Iterable[str]) -> str:
-    """` (did you mean "x"?)` for a near-miss among the candidates, else nothing."""
+def suggest(name: str, candidates: Iterable[str], span, written=str) -> tuple[str, Fix | None]:
+    """The near-miss among the candidates, as the ` (did you mean `x`?)` of a message and as
+    the fix that writes it over `span` (`written(x)` is its text there); or ("", None)."""
     close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
-    return f" (did you mean `{close[0]}`?)" if close else ""
+    if not close:
+        return "", None
+    return mention(close[0]), (Fix(span, written(close[0])) if span is not None else None)
 
+
+def mention(name: str) -> str:
+    return f" (did you mean `{name}`?)"
+
+
+def quoted(text: str) -> str:
+    """A name as a string literal of the language."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("{", "\\{")
+    return f'"{escaped}"'
 
 
 def repeats(items: Iterable[tuple[object, object]]) -> Iterator[tuple[object, object]]:

@@ -8,8 +8,9 @@ import zoneinfo
 from ... import nodes as n
 from ...core.functions import FUNCTIONS
 from ...core.instants import TimeError, zone
+from ...diagnostics import Fix
 from ..context import TYPE_NAMES, Context, walk
-from ..rule import did_you_mean, repeats, rule, warning
+from ..rule import mention, quoted, repeats, rule, suggest, warning
 
 
 @rule("J201")
@@ -20,9 +21,11 @@ def unknown_audience(context: Context):
         entry = journey.entry
         if isinstance(entry, n.AudienceEntry) and entry.audience.name not in context.audience_names:
             name = entry.audience.name
+            hint, fix = suggest(name, context.audience_names, entry.audience.span, quoted)
             yield entry.audience.span, (
-                f"unknown audience `{name}`{did_you_mean(name, context.audience_names)}: "
-                "declare it with `audience \"…\" = EXPR`, or give it as data with --audiences")
+                f"unknown audience `{name}`{hint}: "
+                "declare it with `audience \"…\" = EXPR`, or give it as data with --audiences"
+            ), (), fix
 
 
 def _event_names(journey: n.Journey):
@@ -44,8 +47,8 @@ def unknown_event(context: Context):
             continue
         for event in _event_names(journey):
             if event.name not in declared:
-                yield event.span, (f"event `{event.name}` has no `event` declaration"
-                                   f"{did_you_mean(event.name, declared)}")
+                hint, fix = suggest(event.name, declared, event.span)
+                yield event.span, f"event `{event.name}` has no `event` declaration{hint}", (), fix
 
 
 @rule("J203")
@@ -53,8 +56,8 @@ def unknown_function(context: Context):
     """A function call names a function of the library (see docs/functions.md)."""
     for site, node in context.site_nodes:
         if isinstance(node, n.FunctionCall) and node.name.name not in FUNCTIONS:
-            yield node.name.span, (f"unknown function `{node.name.name}`"
-                                   f"{did_you_mean(node.name.name, FUNCTIONS)}")
+            hint, fix = suggest(node.name.name, FUNCTIONS, node.name.span)
+            yield node.name.span, f"unknown function `{node.name.name}`{hint}", (), fix
 
 
 @rule("J204")
@@ -88,8 +91,11 @@ def unknown_name(context: Context):
         if isinstance(node, n.Path) and node.root not in ("profile", "event") \
                 and node.root not in site.scope.lets:
             candidates = ["profile", "event", *site.scope.bound]
-            yield node.span, (f"unknown name `{node.root}`{did_you_mean(node.root, candidates)}: "
-                              "use `profile.…`, `event.…`, or a name bound by `let` before")
+            root = node.span.part(node.span.start, node.span.start + len(node.root))
+            hint, fix = suggest(node.root, candidates, root)
+            yield node.span, (f"unknown name `{node.root}`{hint}: "
+                              "use `profile.…`, `event.…`, or a name bound by `let` before"
+                              ), (), fix
 
 
 @rule("J206")
@@ -117,10 +123,10 @@ def unknown_type(context: Context):
                 for node in walk(declaration):
                     if isinstance(node, n.TypeName) and node.name not in TYPE_NAMES:
                         alias = _TYPE_ALIASES.get(node.name.lower())
-                        hint = f" (did you mean `{alias}`?)" if alias else did_you_mean(
-                            node.name, TYPE_NAMES)
+                        hint, fix = ((mention(alias), Fix(node.span, alias)) if alias
+                                     else suggest(node.name, TYPE_NAMES, node.span))
                         yield node.span, (f"unknown type `{node.name}`{hint}; the types are "
-                                          f"{', '.join(TYPE_NAMES)}, [T] and {{field: T}}")
+                                          f"{', '.join(TYPE_NAMES)}, [T] and {{field: T}}"), (), fix
 
 
 _TYPE_ALIASES = {"int": "number", "integer": "number", "float": "number", "decimal": "number",
@@ -135,9 +141,10 @@ def unknown_time_zone(context: Context):
         for item in journey.header:
             if isinstance(item, n.Timezone) and not _is_zone(item.name):
                 zones = zones or zoneinfo.available_timezones()
-                yield item.span, (f"unknown time zone `{item.name}`"
-                                  f"{did_you_mean(item.name, zones)}: use an IANA name like "
-                                  "\"Europe/Paris\"")
+                hint, fix = suggest(item.name, zones, item.span,
+                                    lambda close: f"timezone {quoted(close)}")
+                yield item.span, (f"unknown time zone `{item.name}`{hint}: use an IANA name like "
+                                  "\"Europe/Paris\""), (), fix
 
 
 def _is_zone(name: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ... import nodes as n
 from ..context import Context
-from ..rule import did_you_mean, repeats, rule, warning
+from ..rule import repeats, rule, suggest, warning
 
 _PROPERTY_WORDS = {n.Reentry: "reentry", n.Timeout: "timeout", n.Timezone: "timezone",
                    n.Holdout: "holdout", n.ExitOnEvent: "exit on event", n.ExitWhen: "exit when"}
@@ -100,9 +100,9 @@ def join_unknown_branch(context: Context):
         seen = set()
         for ident in join.branches:
             if ident.name not in names:
-                yield ident.span, (f"the fork has no branch `{ident.name}`"
-                                   f"{did_you_mean(ident.name, names)} (its branches: "
-                                   f"{', '.join(names)})"), (("the fork", fork.span),)
+                hint, fix = suggest(ident.name, names, ident.span)
+                yield ident.span, (f"the fork has no branch `{ident.name}`{hint} (its branches: "
+                                   f"{', '.join(names)})"), (("the fork", fork.span),), fix
             elif ident.name in seen:
                 yield ident.span, f"`{ident.name}` is joined twice"
             seen.add(ident.name)
@@ -114,9 +114,9 @@ def primary_not_joined(context: Context):
     for _, join in _joins(context):
         joined = [ident.name for ident in join.branches]
         if join.primary is not None and join.primary.name not in joined:
+            hint, fix = suggest(join.primary.name, joined, join.primary.span)
             yield join.primary.span, (f"the primary branch `{join.primary.name}` is not joined"
-                                      f"{did_you_mean(join.primary.name, joined)}: "
-                                      f"add it to `join {', '.join(joined)}`")
+                                      f"{hint}: add it to `join {', '.join(joined)}`"), (), fix
 
 
 @rule("J409")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ... import nodes as n
 from ..context import Context, walk
-from ..rule import did_you_mean, rule
+from ..rule import rule, suggest
 from ..types import Record, attribute_type, binary_type, describe, known, type_of
 
 
@@ -28,22 +28,28 @@ def unknown_attribute(context: Context):
             else:
                 continue
             if fields is not None:
-                yield from _check_path(path.span, path.root, path.attributes, fields, owner)
+                yield from _check_path(path.span, path.root, path.attributes, fields, owner,
+                                       replaceable=True)
         profile = context.profile_fields(site.scope.file)
         if site.role == "set" and profile is not None:
             yield from _check_path(site.statement.span, "profile", site.target, profile,
                                    "the profile schema")
 
 
-def _check_path(span, root: str, attributes: tuple[str, ...], fields, owner: str):
+def _check_path(span, root: str, attributes: tuple[str, ...], fields, owner: str,
+                replaceable: bool = False):
+    """J301 for an attribute path; `replaceable` when `span` is the path's own (the fix of a
+    "did you mean" then writes the whole path, corrected)."""
     _, missing = attribute_type(fields, attributes)
     if missing is None:
         return
     parent = attribute_type(fields, attributes[:missing])[0]
     written = ".".join((root, *attributes[:missing + 1]))
     if isinstance(parent, Record):
-        yield span, (f"`{written}` is not in {owner}"
-                     f"{did_you_mean(attributes[missing], parent)}")
+        hint, fix = suggest(attributes[missing], parent, span if replaceable else None,
+                            lambda close: ".".join((root, *attributes[:missing], close,
+                                                    *attributes[missing + 1:])))
+        yield span, f"`{written}` is not in {owner}{hint}", (), fix
     else:
         yield span, (f"`{'.'.join((root, *attributes[:missing]))}` is {describe(parent)}: "
                      f"it has no attribute `{attributes[missing]}`")
