@@ -23,9 +23,11 @@ KEYWORDS: dict[str, tuple[str, str]] = {
     "on": ("on event NAME [where EXPR]",
            "The unitary entry: each matching event of a profile starts an instance for it, "
            "subject to the re-entry rules. `event` is bound to it."),
-    "read": ("read audience NAME [at DATETIME | every DURATION [starting DATETIME]]",
-             "The batch entry: at the scheduled times every profile in the audience enters; "
-             "without a schedule, once at the simulation's start."),
+    "read": ("read audience NAME [at DATETIME | every DURATION [starting DATETIME] "
+             "[until DATETIME]] [rate N/s]",
+             "The batch entry: at the scheduled times every profile in the audience enters, "
+             "`rate` a second (5000 unless said); without a schedule, once at the "
+             "simulation's start."),
     "at": ("read audience NAME at DATETIME", "The instant of a single audience read."),
     "every": ("read audience NAME every DURATION [starting DATETIME]",
               "A recurring audience read, at least an hour apart."),
@@ -58,9 +60,22 @@ KEYWORDS: dict[str, tuple[str, str]] = {
              "Records a message to the profile on a channel; suppressed when "
              "`profile.consent.CHANNEL` is false."),
     "with": ("… with { k: EXPR, … }", "The data sent with a message, a call or a fetch."),
-    "call": ('call "action" [with { … }] [on error { … }]',
-             "A custom action (a third-party API). A failure takes the `on error` block, or "
-             "ends the path if there is none."),
+    "call": ('[let NAME =] call "action" [with { … }] [on error { … }]',
+             "A custom action (a third-party API); `let NAME = call …` binds its response "
+             "(`null` when it failed). A failure takes the `on error` block, or ends the path "
+             "if there is none."),
+    "action": ('action "name" { rate N/s  cap N per DURATION  response { … } }',
+               "Declares a custom action: its throughput limits, shared by every journey, and "
+               "the schema of its response."),
+    "rate": ("rate N/s | N/min | N/h",
+             "In an action, at most N calls start per period (calls over it queue, for at most "
+             "6h); in an audience read, members enter N per second."),
+    "cap": ("cap N per DURATION",
+            "In an action, at most N calls in each window of DURATION from the run's start; "
+            "calls beyond fail with the error `capped`."),
+    "per": ("cap N per DURATION", "The window of a cap."),
+    "response": ("response { field: type, … }",
+                 "The schema of an action's response, which types `let r = call …`."),
     "error": ('call "action" … on error { … }', "The block run when a custom action fails."),
     "if": ("if EXPR { … } [else if EXPR { … }]* [else { … }]",
            "A data condition; a `null` condition is false."),
@@ -71,9 +86,10 @@ KEYWORDS: dict[str, tuple[str, str]] = {
     "wait": ("wait DURATION  ·  wait until … ·  wait for event NAME …",
              "Pauses the path: for a duration, until an instant or local time, or until the "
              "profile's next matching event."),
-    "until": ("wait until DATETIME | HH:MM | EXPR",
+    "until": ("wait until DATETIME | HH:MM | EXPR  ·  read audience … every D until DATETIME",
               "Resumes at that instant; a local time means the next time the journey's clock "
-              "shows it. A past instant resumes at once."),
+              "shows it. A past instant resumes at once. After a recurring read, its last "
+              "instant (a read due exactly then happens)."),
     "for": ("wait for event NAME [where EXPR] [within DURATION] [{ … }] [on timeout { … }]",
             "Waits for the profile's next matching event; its block runs with `event` bound "
             "to it, `on timeout` when none came in time."),
@@ -92,7 +108,7 @@ KEYWORDS: dict[str, tuple[str, str]] = {
              "branch (or through any named branch, without `primary`)."),
     "primary": ("join NAME, … primary NAME",
                 "The branch a profile must come through to continue after the join."),
-    "let": ("let NAME = EXPR  ·  let NAME = fetch SOURCE [with { … }]",
+    "let": ("let NAME = EXPR  ·  let NAME = fetch SOURCE [with { … }]  ·  let NAME = call …",
             "Binds a value for the rest of the path."),
     "fetch": ('let NAME = fetch "source" [with { … }]',
               "Asks a data source (in a simulation, its fixture); `null` when it has no answer."),
@@ -110,7 +126,7 @@ KEYWORDS: dict[str, tuple[str, str]] = {
 }
 
 #: Where each kind of keyword fits, for completion.
-DECLARATIONS = ("journey", "profile", "event", "audience")
+DECLARATIONS = ("journey", "profile", "event", "audience", "action")
 PROPERTIES = ("reentry", "timeout", "timezone", "exit on event", "exit when", "holdout")
 ENTRIES = ("on event", "read audience")
 STATEMENTS = ("send", "call", "if", "else", "split", "wait", "wait until", "wait for event",

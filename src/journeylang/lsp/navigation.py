@@ -65,6 +65,8 @@ class Index:
                 self._add(("event", declaration.name.name), declaration.name, True)
             elif isinstance(declaration, n.AudienceDecl):
                 self._add(("audience", declaration.name.name), declaration.name, True)
+            elif isinstance(declaration, n.ActionDecl):
+                self._add(("action", declaration.name.name), declaration.name, True)
             elif isinstance(declaration, n.Journey):
                 self._add(("journey", declaration.name), journey_name_span(source, declaration),
                           True)
@@ -78,6 +80,9 @@ class Index:
                 self._add(("audience", node.audience.name), node.audience)
             elif isinstance(node, n.CallAction):
                 self._add(("action", node.action.name), node.action)
+                if node.result is not None:  # `let r = call …` binds r
+                    self.lets[id(node)] = node
+                    self._add(("let", id(node)), node.result, True)
             elif isinstance(node, n.Let):
                 self.lets[id(node.value)] = node
                 self._add(("let", id(node)), node.name, True)
@@ -124,7 +129,7 @@ class Index:
         return self._by_key.get(key, [])
 
     def definitions(self, key: tuple) -> list[Occurrence]:
-        """Where a name is declared. An action has no declaration: its first call stands for one."""
+        """Where a name is declared. An undeclared action's first call stands for a declaration."""
         found = [o for o in self.of(key) if o.definition]
         if not found and key[0] == "action":
             return self.of(key)[:1]
