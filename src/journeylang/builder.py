@@ -462,6 +462,13 @@ class Builder(Transformer):
 
     or_op = and_op = compare = in_op = arith = _binary
 
+    def in_audience(self, children):
+        subject = children[0]
+        if not (isinstance(subject, n.Path) and subject.root == "profile" and not subject.attributes):
+            self._error("J111", "only `profile` can be in an audience: write `profile in "
+                        "audience \"…\"`", subject.span)
+        return n.InAudience(self._name(children[3], "an audience name"), span=self._span(children))
+
     def not_in_op(self, children):
         return n.Binary("not in", children[0], children[3], span=self._span(children))
 

@@ -811,6 +811,12 @@ class _Printer:
             self._token(word)
         self._expr(node.right)
 
+    def _in_audience(self, node: n.InAudience, space: bool) -> None:
+        self._token("profile", space)
+        self._token("in")
+        self._token("audience")
+        self._leaf(node.audience)
+
     def _fetch(self, node: n.Fetch, space: bool) -> None:
         self._token("fetch", space)
         self._leaf(node.source)
@@ -916,4 +922,5 @@ _EXPRESSIONS = {
     n.Unary: _Printer._unary,
     n.Binary: _Printer._binary,
     n.Fetch: _Printer._fetch,
+    n.InAudience: _Printer._in_audience,
 }

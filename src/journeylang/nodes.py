@@ -155,7 +155,15 @@ class Fetch(Node):
     data: RecordExpr | None
 
 
-Expr = Union[Literal, Template, Path, FunctionCall, ListExpr, RecordExpr, Unary, Binary, Fetch]
+@node
+class InAudience(Node):
+    """`profile in audience NAME`: whether the profile is in a declared or a data audience."""
+
+    audience: Ident
+
+
+Expr = Union[Literal, Template, Path, FunctionCall, ListExpr, RecordExpr, Unary, Binary, Fetch,
+             InAudience]
 
 
 # ---- statements --------------------------------------------------------------------

@@ -175,7 +175,7 @@ MAX_EXPRESSION_DEPTH = 64
 
 _LEVELS = frozenset({n.Binary, n.Unary, n.FunctionCall, n.ListExpr, n.RecordExpr, n.Template,
                      n.RecordType, n.ListType})
-_INSIDE_EXPRESSIONS = _LEVELS | {n.Literal, n.Path, n.RecordField, n.Fetch, n.Ident, n.TypeName,
+_INSIDE_EXPRESSIONS = _LEVELS | {n.Literal, n.Path, n.RecordField, n.Fetch, n.InAudience, n.Ident, n.TypeName,
                                  n.FieldType}
 _LEAVES = frozenset({n.Literal, n.Path, n.Ident, n.TypeName})
 

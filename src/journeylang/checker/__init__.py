@@ -19,6 +19,7 @@ RULES: tuple[Rule, ...] = (
     names.unknown_audience, names.unknown_event, names.unknown_function,
     names.wrong_argument_count, names.unknown_name, names.no_event_here, names.unknown_type,
     names.unknown_time_zone, names.conflicting_declaration, names.action_declared_twice,
+    names.audience_in_itself,
     typing.unknown_attribute, typing.incompatible_operands, typing.condition_not_boolean,
     typing.wait_until_needs_a_moment, typing.set_changes_type,
     structure.missing_entry, structure.several_entries, structure.header_order,

@@ -16,6 +16,16 @@ from ..workspace import Workspace
 from .types import Record
 
 
+#: The fields of a reaction event (`email.opened`): the send it reacts to.
+REACTION_FIELDS = Record({"channel": "string", "message": "string", "journey": "string"})
+
+
+def is_reaction(event: str) -> bool:
+    """Whether an event's name is a reaction's: a channel, a dot and more (`push.clicked`)."""
+    channel, dot, _ = event.partition(".")
+    return bool(dot) and channel in n.CHANNELS
+
+
 @attrs.frozen(eq=False)
 class Binding:
     """A `let`: the value it binds (an expression, a fetch, or the call whose response it
@@ -144,7 +154,14 @@ class Context:
         return merged
 
     def event_fields(self, file: str, event: str | None) -> Record | None:
-        return self.event_schemas(file).get(event) if event else None
+        """An event's fields: its schema's, and for a reaction to a message (`email.opened`:
+        a channel, a dot, a name) the fields a behaviour gives it too."""
+        if not event:
+            return None
+        declared = self.event_schemas(file).get(event)
+        if is_reaction(event):
+            return merge(REACTION_FIELDS, declared) if declared is not None else REACTION_FIELDS
+        return declared
 
     def versions(self) -> dict[str, list[n.Journey]]:
         """The journeys of the workspace grouped by name, each group in source order."""

@@ -137,6 +137,8 @@ def _combine(node, scope: Scope, kinds: list, context: Context):
     """A node's type from its operands' types (in the order _operands gives them)."""
     if isinstance(node, n.Literal):
         return literal_type(node.value)
+    if isinstance(node, n.InAudience):
+        return "bool"
     if isinstance(node, n.Template):
         return "string"
     if isinstance(node, n.ListExpr):

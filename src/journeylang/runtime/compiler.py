@@ -18,13 +18,14 @@ from .instances import StepError
 class Services:
     """What compiled statements may use of a run, and nothing more: the clock, the observer
     (None when nobody watches), ending threads and instances, waiting for events, the
-    actions' limits, and what lies outside the journey (data sources, action responses,
+    actions' limits, the audiences, and what lies outside the journey (data sources, action responses,
     behaviours, the seed's draws)."""
 
-    __slots__ = ("clock", "record", "instances", "waiting", "actions", "outside")
+    __slots__ = ("clock", "record", "instances", "waiting", "actions", "audiences", "outside")
 
-    def __init__(self, clock, record, instances, waiting, actions, outside):
+    def __init__(self, clock, record, instances, waiting, actions, audiences, outside):
         self.clock = clock
+        self.audiences = audiences
         self.record = record
         self.instances = instances
         self.waiting = waiting
@@ -40,7 +41,7 @@ class Compiler:
         self.rt = services
         self.version = version
         self.zone = version.zone
-        self.local = LocalClock(services.clock, version.zone)
+        self.local = LocalClock(services.clock, version.zone, services.audiences)
         self.statements: list[n.Node] = []
 
     def expression(self, node):

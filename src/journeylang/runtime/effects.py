@@ -55,7 +55,7 @@ def compile_send(c, node: n.Send, k):
             record(r.Send(clock.now, version.name, version.version, instance.profile_id,
                           instance.number, node_id, channel, message, to_json(data)))
         if behaviours:
-            react(instance, node_id, behaviours)
+            react(instance, node_id, behaviours, channel, message)
         return k(thread)
 
     return send

@@ -12,6 +12,7 @@ from ..core.values import JourneyRuntimeError, describe
 from . import records as r
 from .clock import EVENT
 from .expressions import compile_expression
+from .audiences import Probe
 from .instances import Instance, Member, Thread
 
 
@@ -22,16 +23,13 @@ READ_RATE = 5000  # members entering per second, when a read does not say
 class Entries:
     """Lets profiles into journeys, or rejects them with a reason."""
 
-    def __init__(self, clock, record, instances, outside, profiles, audiences, audience_decls,
-                 local, until, unknown):
+    def __init__(self, clock, record, instances, outside, profiles, audiences, until, unknown):
         self.clock = clock
         self.record = record
         self.instances = instances
         self.outside = outside
         self.profiles = profiles
-        self.audiences = audiences or {}
-        self.audience_predicates = {decl.name.name: compile_expression(decl.condition, local)
-                                    for decl in audience_decls}
+        self.audiences = audiences  # the run's Audiences
         self.until = until
         self.bounded_reads: list[str] = []  # journeys whose reads the 91 days bound
         # journey: (at, members, seconds until its last member enters)
@@ -42,7 +40,7 @@ class Entries:
     def may_enter(self, version, profile_id, profile, data) -> bool:
         """The entry's `where`, on the event and the profile (an error there is counted)."""
         try:
-            return version.entry_where(Thread(_Probe(profile, profile_id, version), None, data)) is True
+            return version.entry_where(Thread(Probe(profile, profile_id, version), None, data)) is True
         except JourneyRuntimeError as error:
             version.tally.errors += 1
             if self.record is not None:
@@ -118,32 +116,12 @@ class Entries:
         if first <= last:
             self.clock.push(first, EVENT, self._read, (family, rate, period, last))
 
-    def audience_members(self, name) -> list[str]:
-        if name in self.audiences:
-            members = []
-            for profile_id in self.audiences[name]:
-                if profile_id in self.profiles:
-                    members.append(profile_id)
-                else:
-                    self.unknown(profile_id)
-            return members
-        predicate = self.audience_predicates.get(name)
-        if predicate is None:
-            return []
-        members = []
-        for profile_id, profile in self.profiles.items():
-            try:
-                if predicate(Thread(_Probe(profile, profile_id, None), None, None)) is True:
-                    members.append(profile_id)
-            except JourneyRuntimeError:
-                continue
-        return members
-
     def _read(self, argument) -> None:
         """A read: its members enter `rate` a second, in the audience's order (member k
         `k // rate` seconds after the read), read once, now."""
         family, rate, period, last = argument
-        members = self.audience_members(family.newest.entry.audience.name)
+        members = self.audiences.members(family.newest.entry.audience.name, self.profiles,
+                                         self.unknown)
         self.reads.setdefault(family.name, []).append(
             (self.clock.now, len(members), max(0, len(members) - 1) // rate))
         self._let_in((family, members, 0, rate))
@@ -193,14 +171,3 @@ def scheduled_reads(journeys) -> list[int]:
                     except TimeError:
                         continue  # not an instant there is: building the run's reads says so
     return instants
-
-
-class _Probe:
-    """Stands in for an instance where only the profile is readable (entry filters, audiences)."""
-
-    __slots__ = ("profile", "profile_id", "journey")
-
-    def __init__(self, profile, profile_id, journey):
-        self.profile = profile
-        self.profile_id = profile_id
-        self.journey = journey

@@ -10,13 +10,15 @@ from ..core.values import JourneyRuntimeError, arithmetic, comparison, negate, t
 
 
 class LocalClock:
-    """What an expression may read besides its thread: the run's clock, in the journey's zone."""
+    """What an expression may read besides its thread: the run's clock, in the journey's zone,
+    and the run's audiences (audiences.py)."""
 
-    __slots__ = ("clock", "zone")
+    __slots__ = ("clock", "zone", "audiences")
 
-    def __init__(self, clock, zone):
+    def __init__(self, clock, zone, audiences=None):
         self.clock = clock
         self.zone = zone
+        self.audiences = audiences
 
     @property
     def now(self) -> datetime.datetime:
@@ -115,6 +117,11 @@ def _binary(node: n.Binary, ctx):
     return lambda path: apply(left(path), right(path))
 
 
+def _in_audience(node: n.InAudience, ctx):
+    name = node.audience.name
+    return lambda path: ctx.audiences.contains(name, path)
+
+
 def _fetch(node: n.Fetch, ctx):
     raise JourneyRuntimeError("`fetch` is only allowed as the value of a `let`")
 
@@ -148,6 +155,7 @@ _COMPILERS = {
     n.Unary: _unary,
     n.Binary: _binary,
     n.Fetch: _fetch,
+    n.InAudience: _in_audience,
 }
 
 

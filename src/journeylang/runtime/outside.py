@@ -50,8 +50,9 @@ class Outside:
         return [(index, b) for index, b in enumerate(self.behaviours)
                 if b.kind == "send" and b.channel == channel and b.message in (None, message)]
 
-    def react(self, instance, node_id: str, behaviours) -> None:
-        """A delivered send: each behaviour it matches may have the profile emit an event."""
+    def react(self, instance, node_id: str, behaviours, channel: str, message: str) -> None:
+        """A delivered send: each behaviour it matches may have the profile emit an event,
+        which says what it reacts to (`event.channel`, `event.message`, `event.journey`)."""
         now = self.clock.now
         for index, behaviour in behaviours:
             keys = (index, instance.journey.name, instance.profile_id, instance.number, node_id)
@@ -63,7 +64,9 @@ class Outside:
                 continue
             self.emitted[behaviour.emit] += 1
             self.clock.push(now + delay, EVENT, self.deliver,
-                            Event(now + delay, instance.profile_id, behaviour.emit, {}))
+                            Event(now + delay, instance.profile_id, behaviour.emit,
+                                  {"channel": channel, "message": message,
+                                   "journey": instance.journey.name}))
 
 
 def _first_match(fixtures, request: dict):

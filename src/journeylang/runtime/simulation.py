@@ -11,6 +11,7 @@ import operator
 
 from .. import nodes as n
 from .actions import Actions
+from .audiences import Audiences
 from .clock import LIFECYCLE, Clock
 from .compiler import Services
 from .entry import Entries
@@ -62,11 +63,12 @@ class Simulation:
         self.waiting = Waiting(clock, record, self.instances)
         self.outside = Outside(clock, seed, datasources, behaviours, self.deliver, responses)
         self.actions = Actions(clock, start, self.instances, actions)
+        local = LocalClock(clock, datetime.timezone.utc)
+        self.audiences = local.audiences = Audiences(audiences, audience_decls, local)
         self.entries = Entries(clock, record, self.instances, self.outside, self.profiles,
-                               audiences, audience_decls, LocalClock(clock, datetime.timezone.utc),
-                               until, self._unknown_profile)
+                               self.audiences, until, self._unknown_profile)
         services = Services(clock, record, self.instances, self.waiting, self.actions,
-                            self.outside)
+                            self.audiences, self.outside)
         by_name: dict[str, list] = {}
         for journey in journeys:
             by_name.setdefault(journey.name, []).append(journey)

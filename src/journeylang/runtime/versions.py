@@ -33,7 +33,7 @@ class Version:
         self.reentry_period = int(reentry.period.total_seconds()) if reentry and reentry.period else 0
         holdout = node.property(n.Holdout)
         self.holdout = holdout.percent / 100.0 if holdout else 0.0
-        self.local = LocalClock(services.clock, self.zone)
+        self.local = LocalClock(services.clock, self.zone, services.audiences)
         self.exit_on_events = [(p.event.name, self.optional(p.where), str(p.span))
                                for p in node.properties if isinstance(p, n.ExitOnEvent)]
         whens = [compile_expression(p.condition, self.local)

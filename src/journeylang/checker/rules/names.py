@@ -9,21 +9,22 @@ from ... import nodes as n
 from ...core.functions import FUNCTIONS
 from ...core.instants import TimeError, zone
 from ...diagnostics import Fix
-from ..context import TYPE_NAMES, Context, walk
+from ..context import TYPE_NAMES, Context, is_reaction, walk
 from ..rule import mention, quoted, repeats, rule, suggest, warning
 
 
 @rule("J201")
 def unknown_audience(context: Context):
-    """`read audience NAME` names an `audience` declaration or an audience given as data
-    (`--audiences FILE`, or the workspace's `audiences.json`)."""
-    for journey in context.journeys:
-        entry = journey.entry
-        if isinstance(entry, n.AudienceEntry) and entry.audience.name not in context.audience_names:
-            name = entry.audience.name
-            hint, fix = suggest(name, context.audience_names, entry.audience.span, quoted)
-            yield entry.audience.span, (
-                f"unknown audience `{name}`{hint}: "
+    """`read audience NAME` and `profile in audience NAME` name an `audience` declaration or an
+    audience given as data (`--audiences FILE`, or the workspace's `audiences.json`)."""
+    named = [journey.entry.audience for journey in context.journeys
+             if isinstance(journey.entry, n.AudienceEntry)]
+    named += [node.audience for _, node in context.site_nodes if isinstance(node, n.InAudience)]
+    for ident in named:
+        if ident.name not in context.audience_names:
+            hint, fix = suggest(ident.name, context.audience_names, ident.span, quoted)
+            yield ident.span, (
+                f"unknown audience `{ident.name}`{hint}: "
                 "declare it with `audience \"…\" = EXPR`, or give it as data with --audiences"
             ), (), fix
 
@@ -46,7 +47,7 @@ def unknown_event(context: Context):
         if not declared:
             continue
         for event in _event_names(journey):
-            if event.name not in declared:
+            if event.name not in declared and not is_reaction(event.name):
                 hint, fix = suggest(event.name, declared, event.span)
                 yield event.span, f"event `{event.name}` has no `event` declaration{hint}", (), fix
 
@@ -211,3 +212,30 @@ def action_declared_twice(context: Context):
     for decl, first in repeats(decls):
         yield (decl.name.span, f"action `{decl.name.name}` is declared twice",
                (("first declared here", first.name.span),))
+
+
+@rule("J221")
+def audience_in_itself(context: Context):
+    """A declared audience does not depend on itself through `profile in audience` (its
+    members could never be worked out)."""
+    decls = {decl.name.name: decl for decl in context.audience_decls}
+    uses = {name: [node for node in walk(decl.condition) if isinstance(node, n.InAudience)]
+            for name, decl in decls.items()}
+    for name in decls:
+        path, pending, seen = [name], [(name, iter(uses[name]))], {name}
+        while pending:
+            current, children = pending[-1]
+            child = next(children, None)
+            if child is None:
+                pending.pop()
+                path.pop()
+                continue
+            target = child.audience.name
+            if target == name:
+                if min(path) == name:  # each loop once, from its first audience by name
+                    loop = " → ".join(f"`{step}`" for step in (*path, name))
+                    yield child.span, f"audience `{name}` is defined through itself: {loop}"
+            elif target in decls and target not in seen:
+                seen.add(target)
+                path.append(target)
+                pending.append((target, iter(uses[target])))
