@@ -68,6 +68,7 @@ def compile_call(c, node: n.CallAction, k):
     leaves = exit_criteria(c, node_id)
     on_error = c.block(node.on_error, k) if node.on_error is not None else c.rt.instances.end_thread
     fails = c.rt.outside.failure_of(action)
+    ways = c.version.tally.ways_out(index, 2)  # [ok, failed]
 
     def call(thread):
         reached[index] += 1
@@ -76,6 +77,7 @@ def compile_call(c, node: n.CallAction, k):
         instance = thread.instance
         data = EMPTY if payload is None else payload(thread)
         ok = fails is None or not fails(instance, node_id)
+        ways[0 if ok else 1] += 1
         if record is not None:
             record(r.Call(clock.now, version.name, version.version, instance.profile_id,
                           instance.number, node_id, action, to_json(data), ok))
