@@ -64,7 +64,7 @@ def to_mermaid(flow: Flow) -> str:
 def _mermaid(text: str) -> str:
     """Text inside a quoted Mermaid label: its specials as entity codes."""
     return (text.replace("#", "#35;").replace('"', "#quot;").replace("<", "#lt;")
-            .replace(">", "#gt;").replace("\n", " ").replace("%", "#37;"))
+            .replace(">", "#gt;").replace("\n", " "))
 
 
 def to_dot(flow: Flow) -> str:
