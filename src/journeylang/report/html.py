@@ -166,7 +166,8 @@ def _statements(version: dict) -> str:
         if errors:
             cells.append(_cell(item["errors"] or "", True, "bad"))
         cells.append(_cell(("never reached: " if never else "") + item["source"], kind="code"))
-        rows.append(f'<tr data-node="{escape(statement_key(item))}"{marked}>{"".join(cells)}</tr>')
+        rows.append(f'<tr data-figure="reached" data-node="{escape(statement_key(item))}"'
+                    f'{marked}>{"".join(cells)}</tr>')
     head = [("line", True), ("reached", True)]
     head += [("waiting", True)] if waiting else []
     head += [("errors", True)] if errors else []
@@ -174,7 +175,7 @@ def _statements(version: dict) -> str:
 
 
 def _ways(version: dict) -> str:
-    rows = [f'<tr data-node="{escape(statement_key(item))}" data-way="{index}">'
+    rows = [f'<tr data-figure="way" data-node="{escape(statement_key(item))}" data-way="{index}">'
             + _cell(item["line"], True) + _cell(item["statement"])
             + _cell(way["way"], kind="code") + _cell(way["profiles"], True) + "</tr>"
             for item in version["statements"] for index, way in enumerate(item.get("ways", ()))]
@@ -183,7 +184,8 @@ def _ways(version: dict) -> str:
 
 
 def _waits(version: dict) -> str:
-    rows = [f'<tr data-node="{escape(statement_key(wait))}">' + _cell(wait["line"], True)
+    rows = [f'<tr data-figure="wait" data-node="{escape(statement_key(wait))}">'
+            + _cell(wait["line"], True)
             + _cell(wait["event"], kind="code") + _cell(wait["received"], True)
             + _cell(wait["timed_out"] if wait["within"] else "—", True)
             + _cell(wait["waiting"], True) + "</tr>"
