@@ -205,3 +205,11 @@ def test_the_command_draws_an_older_version():
                                      "--version", "1", "--format", "mermaid"])
     assert done.exit_code == 0
     assert "%% Loyalty version 1" in done.output
+
+
+def test_a_file_with_syntax_errors_is_not_drawn(tmp_path):
+    (tmp_path / "broken.journey").write_text('journey "J" { on event e\n send email }\n',
+                                             encoding="utf-8")
+    done = CliRunner().invoke(main, ["graph", str(tmp_path)])
+    assert done.exit_code == 1
+    assert "broken.journey:2:" in done.output and "nothing was drawn" in done.output

@@ -145,3 +145,9 @@ def test_an_unwritable_page_is_a_usage_error(tmp_path):
     done = CliRunner().invoke(main, ["run", str(EXAMPLES / "welcome"), "--html",
                                      str(tmp_path / "missing" / "r.html")])
     assert done.exit_code in (1, 2) and "r.html" in done.output
+
+
+def test_the_page_is_the_same_byte_for_byte_on_a_second_run(tmp_path):
+    first = run_html(tmp_path, str(EXAMPLES / "ab-test"))[2]
+    assert run_html(tmp_path, str(EXAMPLES / "ab-test"))[2] == first
+    assert "waits for no event and exits on none" in first

@@ -7,7 +7,7 @@ from html import escape
 
 from ..graph import build_flow, lay_out, page, render_svg
 from ..graph.model import Box
-from .text import percent, plural, points
+from .text import NO_LIFT, percent, plural, points
 
 
 def render_html(report: dict, workspace) -> str:
@@ -208,8 +208,10 @@ def _errors(version: dict) -> str:
 
 def _lift(version: dict) -> str:
     lift = version["lift"]
-    if lift is None or not lift["events"]:
+    if lift is None:
         return ""
+    if not lift["events"]:
+        return f'<section><h3>Hold-out lift</h3><p class="muted">{escape(NO_LIFT)}</p></section>'
     rows = [f"<tr>{_cell(event['event'], kind='code')}"
             + _cell(f"{percent(event['held_out_share'])} ({event['held_out_senders']})", True)
             + _cell(f"{percent(event['treated_share'])} ({event['treated_senders']})", True)

@@ -145,6 +145,10 @@ def _render_errors(version: dict, console: Console) -> None:
                            style="red"))
 
 
+NO_LIFT = ("the journey waits for no event and exits on none, so there is no event to compare "
+           "the held-out and the treated profiles on")
+
+
 def percent(share: float | None) -> str:
     return "—" if share is None else f"{share * 100:.1f}%"
 
@@ -155,7 +159,10 @@ def points(lift: float | None) -> str:
 
 def _render_lift(version: dict, console: Console) -> None:
     lift = version["lift"]
-    if lift is None or not lift["events"]:
+    if lift is None:
+        return
+    if not lift["events"]:
+        console.print(Text("Hold-out lift: " + NO_LIFT, style="dim"))
         return
     table = _table(f"Hold-out lift ({plural(lift['held_out'], 'profile')} held out, "
                    f"{lift['treated']} treated)", ("event", "left"), ("held out", "right"),
