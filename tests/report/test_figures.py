@@ -195,3 +195,26 @@ def test_the_figures_agree_with_the_trace(case, monkeypatch):
                 if statement["statement"] == "if":
                     taken = sum(w["profiles"] for w in statement["ways"])
                     assert taken + statement["errors"] == statement["reached"]
+
+
+def test_a_profile_waits_at_a_join_while_a_branch_is_still_out():
+    source = '''
+    journey "J" {
+        on event signup
+        fork {
+            branch a { send email "now" }
+            branch b { wait for event purchase { send email "later" } }
+            branch c when profile.tier == "gold" { wait 2d }
+        }
+        join a, b, c
+        send email "after"
+    }
+    '''
+    profiles = [{"id": "p1", "tier": "gold"}, {"id": "p2", "tier": "silver"}]
+    signups = [{"time": START, "profile": p["id"], "event": "signup"} for p in profiles]
+    result = api.simulate(source=source, profiles=profiles, events=signups, until=START + DAY)
+    version = result.report["journeys"][0]["versions"][0]
+    waiting = {s["statement"]: s["waiting"] for s in version["statements"]}
+    assert waiting == {"fork": 0, "send": 0, "wait for event": 2, "wait": 1, "join": 2}
+    fork = next(s for s in version["statements"] if s["statement"] == "fork")
+    assert [way["profiles"] for way in fork["ways"]] == [2, 2, 1]

@@ -116,10 +116,13 @@ def test_the_diagram_shows_the_counts_of_the_tables(tmp_path):
 def test_a_holdout_journey_shows_its_lift(tmp_path):
     page, report, text = run_html(tmp_path, str(EXAMPLES / "onboarding"), "--scenario",
                                   str(EXAMPLES / "onboarding" / "scenario.toml"))
-    lift = report["journeys"][0]["versions"][0]["lift"]
+    version = report["journeys"][0]["versions"][0]
+    lift = version["lift"]
     assert lift["held_out"] > 0 and [e["event"] for e in lift["events"]] == [
         "unsubscribed", "tip_opened"]
-    assert "Hold-out lift" in text and "held out" in page.boxes["entry"]["lines"][-1]
+    assert "Hold-out lift" in text
+    assert page.boxes["entry"]["lines"][-1] == (
+        f"{version['entries']} entered · {version['holdouts']} held out")
 
 
 def test_strict_exits_1_on_runtime_errors_and_names_print_as_text(tmp_path):

@@ -87,7 +87,7 @@ def _diagram(name: str, version: dict, node, source) -> str:
 
     def counts_of(box: Box) -> tuple[int, int, int] | None:
         if box.kind == "entry":
-            return version["entries"] + version["holdouts"], 0, version["entry_errors"]
+            return version["entries"], 0, version["entry_errors"]
         item = statements.get(box.key)
         return (item["reached"], item["waiting"], item["errors"]) if item else None
 
