@@ -3,8 +3,11 @@ boxes (layout.py), written as SVG (svg.py), as Mermaid or DOT text (text.py), or
 
 from __future__ import annotations
 
+import difflib
+from html import escape
+
 from .layout import Drawing, lay_out
-from .model import Flow, build_flow, statement_lines, statement_name, way_labels
+from .model import Flow, build_flow, statement_name, way_labels
 from .page import page
 from .svg import render_svg
 from .text import to_dot, to_mermaid
@@ -25,7 +28,6 @@ def pick(journeys, name: str | None, version: int | None):
         name = names[0]
     versions = {journey.version: journey for journey in journeys if journey.name == name}
     if not versions:
-        import difflib
         close = difflib.get_close_matches(name, names, n=1)
         hint = f' (did you mean "{close[0]}"?)' if close else ""
         raise PickError(f'there is no journey "{name}" under PATH{hint}')
@@ -44,13 +46,8 @@ def to_svg(flow: Flow) -> str:
 def to_html(flow: Flow) -> str:
     """A page of its own showing the flow's diagram."""
     title = f"{flow.journey} version {flow.version}"
-    return page(title, f'<h1>{_escape(title)}</h1>\n<div class="diagram">{to_svg(flow)}</div>')
+    return page(title, f'<h1>{escape(title)}</h1>\n<div class="diagram">{to_svg(flow)}</div>')
 
 
-def _escape(text: str) -> str:
-    from html import escape
-    return escape(text)
-
-
-__all__ = ["Drawing", "Flow", "PickError", "pick", "build_flow", "lay_out", "page", "render_svg", "statement_lines",
+__all__ = ["Drawing", "Flow", "PickError", "build_flow", "lay_out", "page", "pick", "render_svg",
            "statement_name", "to_dot", "to_html", "to_mermaid", "to_svg", "way_labels"]

@@ -31,7 +31,7 @@ class Arm:
     says whether the arm's path goes on after the branching (to the merge or the join)."""
 
     label: str
-    body: list
+    body: list[Item]
     leads_on: bool
 
 
@@ -58,7 +58,7 @@ class Flow:
 
     journey: str
     version: int
-    items: list
+    items: list[Item]
 
 
 STATEMENT_NAMES = {n.Send: "send", n.CallAction: "call", n.If: "if", n.Split: "split",
@@ -99,11 +99,6 @@ def way_labels(node: n.Node, source: Source | None) -> list[str]:
     if isinstance(node, n.CallAction):
         return ["ok", "failed"]
     return []
-
-
-def statement_lines(node: n.Node, source: Source | None) -> list[str]:
-    """A statement in short, a line or a few."""
-    return _statement_lines(node, _Text(source))
 
 
 class _Text:
@@ -155,6 +150,7 @@ def _entry_lines(journey: n.Journey, text: _Text) -> list[str]:
 
 
 def _statement_lines(node: n.Node, text: _Text) -> list[str]:
+    """A statement in short, a line or a few."""
     if isinstance(node, n.Send):
         return [f"send {node.channel}", shorten(node.message)]
     if isinstance(node, n.CallAction):
