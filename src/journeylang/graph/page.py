@@ -12,7 +12,7 @@ STYLE = f"""
 * {{ box-sizing: border-box; }}
 body {{ margin: 0; padding: 1.25rem; font-family: {FONT_FAMILY}; font-size: 15px;
        line-height: 1.45; color: #1d232a; background: #f7f8fa; }}
-main {{ max-width: 72rem; margin: 0 auto; }}
+main {{ max-width: 100rem; margin: 0 auto; }}
 h1 {{ font-size: 1.45rem; margin: 0 0 .5rem; overflow-wrap: anywhere; }}
 h2 {{ font-size: 1.2rem; margin: 2rem 0 .5rem; padding-top: .75rem; border-top: 2px solid #d5dae0;
       overflow-wrap: anywhere; }}
