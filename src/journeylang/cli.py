@@ -93,8 +93,12 @@ def check(paths: tuple[str, ...], output: str) -> None:
               help="write every record of the run to this file, as JSON Lines")
 @click.option("--format", "output", type=FORMATS, default="text", show_default=True,
               help="text for people, json for tools")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, writable=True),
+              metavar="FILE", help="also write the report as one self-contained HTML page, "
+              "with each journey's diagram and its counts")
+@click.option("--strict", is_flag=True, help="exit 1 when any runtime error happened")
 def run(path, profiles, events, audiences, datasources, actions, scenario, start, until, seed,
-        population, trace_path, output) -> None:
+        population, trace_path, output, html_path, strict) -> None:
     """Simulate the journeys under PATH on a virtual clock and report what happened.
 
     Without --profiles, PATH's profiles.jsonl is used, else a built-in simulated population.
@@ -104,11 +108,12 @@ def run(path, profiles, events, audiences, datasources, actions, scenario, start
       journey run examples/welcome
       journey run examples/cart --scenario examples/cart/scenario.toml --trace trace.jsonl
       journey run examples/welcome --seed 7 --format json
+      journey run examples/welcome --html report.html --strict
     """
     from rich.console import Console
 
     from .inputs import InputError
-    from .report import render, to_json as report_json
+    from .report import render, render_html, runtime_errors, to_json as report_json
     from .run import SimulationError, simulate
 
     if start is not None and until is not None and until < start:
@@ -139,7 +144,61 @@ def run(path, profiles, events, audiences, datasources, actions, scenario, start
         click.echo(report_json(result.report))
     else:
         render(result.report, Console(highlight=False))
+    if html_path is not None:
+        try:
+            with open(html_path, "w", encoding="utf-8") as handle:
+                handle.write(render_html(result.report, workspace))
+        except OSError as error:
+            click.echo(f"error: {html_path}: cannot write the report ({error.strerror})", err=True)
+            sys.exit(1)
+    errors = runtime_errors(result.report)
+    if strict and errors:
+        sys.stdout.flush()
+        click.echo(f"error: {plural_errors(errors)} happened during the run (--strict)", err=True)
+        sys.exit(1)
     return result  # kept until the command exits (see `entry`): its inputs can be millions of objects
+
+
+def plural_errors(count: int) -> str:
+    return f"{count} runtime error" + ("" if count == 1 else "s")
+
+
+@main.command()
+@click.argument("path", metavar="PATH")
+@click.option("--journey", "name", metavar="NAME",
+              help="the journey to draw (needed when PATH holds several)")
+@click.option("--version", "version", type=click.IntRange(1), metavar="N",
+              help="the version to draw (default: the latest)")
+@click.option("--format", "output", type=click.Choice(["svg", "mermaid", "dot", "html"]),
+              default="svg", show_default=True,
+              help="SVG laid out by journeylang, Mermaid or DOT text, or an HTML page")
+def graph(path, name, version, output) -> None:
+    """Draw a journey as a left-to-right flow: its entry, each statement, the ways out of each
+    condition, split, fork and wait, and its joins.
+
+    Prints the drawing on standard output. PATH holding several journeys needs --journey.
+
+    \b
+    Examples:
+      journey graph examples/welcome > welcome.svg
+      journey graph examples/ab-test --format mermaid
+      journey graph examples/versions --journey Loyalty --version 1 --format dot | dot -Tpng > v1.png
+    """
+    from . import graph as drawing
+
+    workspace = _load([path])
+    if workspace.syntax_errors:
+        click.echo(render_all(list(workspace.syntax_errors), workspace.sources) + "\n", err=True)
+        click.echo("error: the journeys have syntax errors: nothing was drawn", err=True)
+        sys.exit(1)
+    try:
+        journey = drawing.pick(workspace.journeys, name, version)
+    except drawing.PickError as error:
+        raise click.UsageError(str(error)) from None
+    flow = drawing.build_flow(journey, workspace.sources.get(journey.span.file))
+    writers = {"svg": drawing.to_svg, "mermaid": drawing.to_mermaid, "dot": drawing.to_dot,
+               "html": drawing.to_html}
+    click.echo(writers[output](flow), nl=False)
 
 
 def entry() -> None:

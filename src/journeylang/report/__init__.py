@@ -1,11 +1,12 @@
-"""The report of a run: built from the run's counts (build.py), printed for people (text.py)
-or as one JSON document for tools."""
+"""The report of a run: built from the run's counts (build.py), printed for people (text.py),
+as one JSON document for tools, or as a self-contained HTML page with diagrams (html.py)."""
 
 from __future__ import annotations
 
 import json
 
-from .build import build_report
+from .build import SCHEMA_VERSION, build_report
+from .html import render_html
 from .text import render
 
 
@@ -13,4 +14,10 @@ def to_json(report: dict) -> str:
     return json.dumps(report, indent=2, ensure_ascii=False)
 
 
-__all__ = ["build_report", "render", "to_json"]
+def runtime_errors(report: dict) -> int:
+    """The runtime errors of a run, over every journey version."""
+    return sum(version["errors"] for journey in report["journeys"]
+               for version in journey["versions"])
+
+
+__all__ = ["SCHEMA_VERSION", "build_report", "render", "render_html", "runtime_errors", "to_json"]

@@ -1,4 +1,6 @@
-"""The run report for people: rich tables of each journey version's funnel, statements and sends."""
+"""The run report for people: rich tables of each journey version's funnel, statements, ways
+out, waits for events, errors, hold-out lift and sends. Every name is printed as text, never
+read as rich markup."""
 
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ def render(report: dict, console: Console) -> None:
         console.print(Text(f"note: the run has no end, so the recurring audience read of "
                            f"\"{name}\" repeated for 91 days from its first read", style="dim"))
     if report["behaviour_events"]:
-        console.print("Behaviours emitted: " + _counts(report["behaviour_events"]))
+        console.print(Text("Behaviours emitted: " + _counts(report["behaviour_events"])))
     for journey in report["journeys"]:
         for version in journey["versions"]:
             _render_version(journey["journey"], version, console)
@@ -106,17 +108,31 @@ def _render_version(name: str, version: dict, console: Console) -> None:
                        show_edge=False, header_style="bold")
     statements.add_column("line", justify="right", style="dim", no_wrap=True, min_width=4)
     statements.add_column("reached", justify="right", no_wrap=True, min_width=7)
+    waiting = any(statement["waiting"] for statement in version["statements"])
+    errors = any(statement["errors"] for statement in version["statements"])
+    if waiting:
+        statements.add_column("waiting", justify="right", no_wrap=True)
+    if errors:
+        statements.add_column("errors", justify="right", no_wrap=True)
     statements.add_column("statement", no_wrap=True, overflow="ellipsis")
     for statement in version["statements"]:
-        line = statement["node"].rsplit(":", 2)[1]
         reached = statement["reached"]
         style = "bold red" if reached == 0 else ""
         label = Text(statement["source"], overflow="ellipsis", no_wrap=True)
         if reached == 0:
             label = Text.assemble(("never reached: ", "bold red"), (statement["source"], "red"),
                                   overflow="ellipsis", no_wrap=True)
-        statements.add_row(line, Text(str(reached), style=style), label)
+        row = [str(statement["line"]), Text(str(reached), style=style)]
+        if waiting:
+            row.append(str(statement["waiting"] or ""))
+        if errors:
+            row.append(Text(str(statement["errors"] or ""), style="red"))
+        statements.add_row(*row, label)
     console.print(statements)
+    _render_ways(version, console)
+    _render_waits(version, console)
+    _render_errors(version, console)
+    _render_lift(version, console)
 
     if version["sends"]:
         sends = Table(title="Messages", title_justify="left", show_edge=False, header_style="bold")
@@ -125,6 +141,82 @@ def _render_version(name: str, version: dict, console: Console) -> None:
         sends.add_column("sent", justify="right")
         sends.add_column("suppressed (no consent)", justify="right")
         for send in version["sends"]:
-            sends.add_row(send["channel"], send["message"], str(send["sent"]),
+            sends.add_row(send["channel"], Text(send["message"]), str(send["sent"]),
                           str(send["suppressed"]) if send["suppressed"] else "")
         console.print(sends)
+
+
+def _table(title: str, *columns: tuple[str, str]) -> Table:
+    table = Table(title=title, title_justify="left", show_edge=False, header_style="bold")
+    for name, justify in columns:
+        table.add_column(name, justify=justify, no_wrap=justify == "right")
+    return table
+
+
+def _render_ways(version: dict, console: Console) -> None:
+    """Each branching statement's ways out: `if` arms, `split` arms, `fork` branches, calls."""
+    rows = [(statement, way) for statement in version["statements"]
+            for way in statement.get("ways", ())]
+    if not rows:
+        return
+    table = _table("Ways taken", ("line", "right"), ("statement", "left"), ("way", "left"),
+                   ("profiles", "right"))
+    for statement, way in rows:
+        table.add_row(Text(str(statement["line"]), style="dim"), statement["statement"],
+                      Text(way["way"], overflow="ellipsis"), str(way["profiles"]))
+    console.print(table)
+
+
+def _render_waits(version: dict, console: Console) -> None:
+    if not version["waits_for_event"]:
+        return
+    table = _table("Waits for an event", ("line", "right"), ("event", "left"),
+                   ("received", "right"), ("timed out", "right"), ("still waiting", "right"))
+    for wait in version["waits_for_event"]:
+        table.add_row(Text(str(wait["line"]), style="dim"), Text(wait["event"]),
+                      str(wait["received"]), str(wait["timed_out"]) if wait["within"] else "—",
+                      str(wait["waiting"]))
+    console.print(table)
+
+
+def _render_errors(version: dict, console: Console) -> None:
+    if not version["first_errors"]:
+        return
+    console.print(Text("Runtime errors", style="bold red"))
+    for error in version["first_errors"]:
+        console.print(Text.assemble(
+            (f"  {error['file']}:{error['line']}:{error['column']}", "dim"),
+            f"  {error['time']}  profile {error['profile']}: ", (error["message"], "red")))
+    if version["more_errors"]:
+        console.print(Text(f"  … and {plural(version['more_errors'], 'more error')}",
+                           style="red"))
+
+
+NO_LIFT = ("the journey waits for no event and exits on none, so there is no event to compare "
+           "the held-out and the treated profiles on")
+
+
+def percent(share: float | None) -> str:
+    return "—" if share is None else f"{share * 100:.1f}%"
+
+
+def points(lift: float | None) -> str:
+    return "—" if lift is None else f"{lift * 100:+.1f} pts"
+
+
+def _render_lift(version: dict, console: Console) -> None:
+    lift = version["lift"]
+    if lift is None:
+        return
+    if not lift["events"]:
+        console.print(Text("Hold-out lift: " + NO_LIFT, style="dim"))
+        return
+    table = _table(f"Hold-out lift ({plural(lift['held_out'], 'profile')} held out, "
+                   f"{lift['treated']} treated)", ("event", "left"), ("held out", "right"),
+                   ("treated", "right"), ("lift", "right"))
+    for event in lift["events"]:
+        table.add_row(Text(event["event"]),
+                      f"{percent(event['held_out_share'])} ({event['held_out_senders']})",
+                      f"{percent(event['treated_share'])} ({event['treated_senders']})",
+                      points(event["lift"]))
+    console.print(table)

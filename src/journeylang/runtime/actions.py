@@ -157,6 +157,7 @@ def compile_call(c, node: n.CallAction, k):
     respond = c.rt.outside.respond
     result = node.result.name if node.result is not None else None
     failures = action.failures
+    ways = c.version.tally.ways_out(index, 2)  # [ok, failed]
 
     def begin(thread, data, queued):
         """The call starts now, `queued` seconds after it was made, or fails: beyond the cap,
@@ -172,6 +173,7 @@ def compile_call(c, node: n.CallAction, k):
             error = None
         if error != "throttled" and error != "capped":
             action.calls += 1
+        ways[0 if error is None else 1] += 1
         if error is not None:
             failures[error] += 1
         if queued > action.longest_wait:
@@ -188,6 +190,8 @@ def compile_call(c, node: n.CallAction, k):
         return k(thread) if error is None else on_error(thread)
 
     throttled = action.throttled
+    if throttled:
+        c.version.tally.queued.append((index, action, begin))  # who waits, when the run is over
 
     def call(thread):
         reached[index] += 1

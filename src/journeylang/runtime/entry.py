@@ -42,7 +42,7 @@ class Entries:
         try:
             return version.entry_where(Thread(Probe(profile, profile_id, version), None, data)) is True
         except JourneyRuntimeError as error:
-            version.tally.errors += 1
+            version.tally.error(self.clock.now, version.entry_id, profile_id, str(error))
             if self.record is not None:
                 self.record(r.Error(self.clock.now, version.name, version.version, profile_id,
                                     None, version.entry_id, str(error)))
@@ -65,7 +65,10 @@ class Entries:
                 return self._reject(version, profile_id, "wait_period")
         member.entered = now
         tally = version.tally
-        if version.holdout and self.outside.fraction("holdout", family.name, profile_id) < version.holdout:
+        if version.holdout:
+            held_out = self.outside.fraction("holdout", family.name, profile_id) < version.holdout
+            tally.lift.entered(profile_id, held_out)
+        if version.holdout and held_out:
             tally.holdouts += 1
             if self.record is not None:
                 self.record(r.Holdout(now, version.name, version.version, profile_id, None,

@@ -14,22 +14,30 @@ from .instances import StepError
 
 def compile_if(c, node: n.If, k):
     reached, index, node_id = c.reach(node)
+    taken = c.version.tally.ways_out(index, len(node.arms) + 1)  # each arm, then the else
     arms = [(c.guarded(node_id, arm.condition), c.block(arm.body, k)) for arm in node.arms]
     orelse = c.block(node.orelse, k) if node.orelse is not None else k
+    otherwise = len(arms)
     if len(arms) == 1:
         (condition, then), = arms
 
         def if_single(thread):
             reached[index] += 1
-            return then(thread) if condition(thread) is True else orelse(thread)
+            if condition(thread) is True:
+                taken[0] += 1
+                return then(thread)
+            taken[1] += 1
+            return orelse(thread)
 
         return if_single
 
     def if_chain(thread):
         reached[index] += 1
-        for condition, then in arms:
+        for arm, (condition, then) in enumerate(arms):
             if condition(thread) is True:
+                taken[arm] += 1
                 return then(thread)
+        taken[otherwise] += 1
         return orelse(thread)
 
     return if_chain
@@ -37,26 +45,28 @@ def compile_if(c, node: n.If, k):
 
 def compile_split(c, node: n.Split, k):
     reached, index, node_id = c.reach(node)
+    taken = c.version.tally.ways_out(index, len(node.arms))
     draw, journey = c.rt.outside.fraction, c.version.name
     bounds, total = [], 0.0
-    for arm in node.arms:
-        total += arm.percent
-        bounds.append((total / 100.0, c.block(arm.body, k)))
+    for arm, body in enumerate(node.arms):
+        total += body.percent
+        bounds.append((total / 100.0, arm, c.block(body.body, k)))
 
     def split(thread):
         reached[index] += 1
         share = draw("split", journey, node_id, thread.instance.profile_id)
-        for bound, arm in bounds:
+        for bound, arm, step in bounds:
             if share < bound:
-                return arm(thread)
+                taken[arm] += 1
+                return step(thread)
         return k(thread)
 
     return split
 
 
-def resumer(c, node_id: str, k, in_order: bool):
-    """The timers of one wait statement: each resumes its thread at `k` (unless its instance
-    has ended meanwhile)."""
+def resumer(c, index: int, node_id: str, k, in_order: bool):
+    """The timers of one wait statement (statement `index`): each resumes its thread at `k`
+    (unless its instance has ended meanwhile)."""
     record, version, run = c.rt.record, c.version, c.rt.instances.run
     clock = c.rt.clock
 
@@ -69,7 +79,9 @@ def resumer(c, node_id: str, k, in_order: bool):
                             instance.number, node_id))
         run(k, thread)
 
-    return clock.timers(RESUME, resume, in_order)
+    timers = clock.timers(RESUME, resume, in_order)
+    c.version.tally.parked.append((index, timers))  # who waits there, when the run is over
+    return timers
 
 
 def enter_wait(c, node_id: str, timers):
@@ -99,7 +111,7 @@ def enter_wait(c, node_id: str, timers):
 def compile_wait(c, node: n.Wait, k):
     reached, index, node_id = c.reach(node)
     clock, seconds = c.rt.clock, int(node.duration.total_seconds())
-    wait = enter_wait(c, node_id, resumer(c, node_id, k, in_order=True))
+    wait = enter_wait(c, node_id, resumer(c, index, node_id, k, in_order=True))
 
     def wait_for_duration(thread):
         reached[index] += 1
@@ -112,7 +124,7 @@ def compile_wait_until(c, node: n.WaitUntil, k):
     reached, index, node_id = c.reach(node)
     clock, zone = c.rt.clock, c.zone
     target = c.guarded(node_id, node.target)
-    wait = enter_wait(c, node_id, resumer(c, node_id, k, in_order=False))
+    wait = enter_wait(c, node_id, resumer(c, index, node_id, k, in_order=False))
 
     def instant_of(value) -> int:
         if isinstance(value, datetime.datetime):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from .. import nodes as n
 from . import records as r
 
-PENDING, SETTLED = 0, 1
+PENDING, SETTLED, ARRIVED = 0, 1, 2
 
 
 class JoinState:
@@ -31,18 +31,23 @@ class JoinState:
         self.outer = outer
         self.outer_branch = outer_branch
 
-    def settle(self, branch: int, instance) -> None:
+    def settle(self, branch: int, instance, how: int = SETTLED) -> None:
         if self.status[branch] == PENDING:
-            self.status[branch] = SETTLED
+            self.status[branch] = how
             self.out -= 1
             if self.out == 0 and not self.launching and not instance.ended:
                 self.decide(self, instance)
 
     lose = settle  # a branch that can no longer arrive is settled like one that was skipped
 
+    def arrived(self) -> bool:
+        """Some branch has arrived here (and, the join being undecided, waits for the rest)."""
+        return ARRIVED in self.status
+
 
 def compile_fork(c, node: n.Fork, join: n.Join | None, k):
     reached, index, node_id = c.reach(node)
+    started = c.version.tally.ways_out(index, len(node.branches))  # per branch, not skipped
     rt = c.rt
     end_thread, release = rt.instances.end_thread, rt.instances.release
     named = [ident.name for ident in join.branches] if join else []
@@ -61,7 +66,7 @@ def compile_fork(c, node: n.Fork, join: n.Join | None, k):
         else:
             slot = None
             body = c.block(branch.body, end_thread)
-        branches.append((slot, when, body, branch is node.branches[-1]))
+        branches.append((slot, when, body, branch is node.branches[-1], len(branches)))
 
     def decide(state, instance):
         chosen = state.chosen
@@ -76,6 +81,9 @@ def compile_fork(c, node: n.Fork, join: n.Join | None, k):
                           instance.number, join_id))
         return k(chosen)
 
+    if join is not None:
+        c.version.tally.joins[decide] = join_index  # who waits at the join, when the run is over
+
     def fork(thread):
         reached[index] += 1
         instance = thread.instance
@@ -86,13 +94,14 @@ def compile_fork(c, node: n.Fork, join: n.Join | None, k):
             state = JoinState(len(named), decide, outer, outer_branch)
             instance.live += 1  # the join's own hold on the instance, until it decides
         handed_on = False
-        for slot, when, body, last in branches:
+        for slot, when, body, last, number in branches:
             if instance.ended:
                 break
             if when is not None and when(thread) is not True:
                 if slot is not None:
                     state.settle(slot, instance)  # skipped
                 continue
+            started[number] += 1
             heading = state if slot is not None else None
             if last:  # the forking thread itself goes down the last branch
                 thread.join, thread.branch = heading, slot
@@ -127,6 +136,6 @@ def _arrival(slot: int, is_primary: bool, first_wins: bool):
         if is_primary or (first_wins and state.chosen is None):
             state.chosen = thread
         instance.live -= 1  # this thread stops here; never the last, as the join holds one
-        state.settle(slot, instance)
+        state.settle(slot, instance, ARRIVED)
 
     return arrive

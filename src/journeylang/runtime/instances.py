@@ -116,7 +116,7 @@ class Instances:
         if instance.ended:
             return
         version = instance.journey
-        version.tally.errors += 1
+        version.tally.error(self.clock.now, node_id, instance.profile_id, message)
         if self.record is not None:
             self.record(r.Error(self.clock.now, version.name, version.version, instance.profile_id,
                                 instance.number, node_id, message))

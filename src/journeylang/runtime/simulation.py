@@ -76,6 +76,11 @@ class Simulation:
                          for name, nodes in sorted(by_name.items())}
         self.family_list = list(self.families.values())
         self.on_event: dict[str, list[Family]] = {}
+        self.lifts: dict[str, list] = {}  # event name -> the hold-out lifts that watch it
+        for family in self.family_list:
+            for version in family.versions.values():
+                for name in version.tally.lift.senders if version.tally.lift else ():
+                    self.lifts.setdefault(name, []).append(version.tally.lift)
         for family in self.family_list:
             entry = family.newest.entry
             if isinstance(entry, n.EventEntry):
@@ -113,6 +118,9 @@ class Simulation:
         if profile is None:
             return self._unknown_profile(event.profile)
         data = event.data
+        if self.lifts:  # before the event enters anyone: it counts only after an entry
+            for lift in self.lifts.get(event.name, ()):
+                lift.saw(event.profile, event.name)
         offer = self.waiting.offer
         for family in self.family_list:  # a profile is in a journey at most once at a time
             member = family.members.get(event.profile)

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import collections
 
+FIRST_ERRORS = 5  # runtime errors kept with their message; the rest are only counted
+
 
 class Tally:
     """One version's counters: entries (and when the first and the last came), hold-outs,
-    rejections and exits by reason, runtime errors, profiles reaching each statement, and
-    sends per message."""
+    rejections and exits by reason, runtime errors (per statement, the first ones with their
+    message), profiles reaching each statement, the way each branching statement was left,
+    and sends per message."""
 
     __slots__ = ("entries", "holdouts", "errors", "rejections", "exits", "reached", "sends",
-                 "first_entry", "last_entry")
+                 "first_entry", "last_entry", "ways", "error_at", "first_errors", "parked",
+                 "queued", "waits_for", "joins", "lift")
 
     def __init__(self):
         self.entries = self.holdouts = self.errors = 0
@@ -22,16 +26,100 @@ class Tally:
         self.exits: collections.Counter = collections.Counter()
         self.reached: list[int] = []  # by statement index, in compile order
         self.sends: dict[tuple[str, str], list[int]] = {}  # (channel, message) -> [sent, suppressed]
+        # statement index -> a count per way out: `if` arms then the else, `split` arms, `fork`
+        # branches started, `wait for event` [received, timed out], `call` [ok, failed]
+        self.ways: dict[int, list[int]] = {}
+        self.error_at: collections.Counter = collections.Counter()  # statement id -> errors
+        self.first_errors: list[tuple[int, str, str, str]] = []  # (time, statement id, profile, message)
+        self.parked: list[tuple[int, object]] = []  # (statement index, its resume timers)
+        self.queued: list[tuple[int, object, object]] = []  # (index, action, its calls' start)
+        self.waits_for: dict[str, int] = {}  # a `wait for event`'s id -> its index
+        self.joins: dict[object, int] = {}  # a fork's join decision -> the join's index
+        self.lift: Lift | None = None  # with a hold-out only
 
     def statement(self) -> int:
         """A counter for one more statement; its index in `reached`."""
         self.reached.append(0)
         return len(self.reached) - 1
 
+    def ways_out(self, index: int, count: int) -> list[int]:
+        """The counters of a statement's `count` ways out."""
+        counts = self.ways[index] = [0] * count
+        return counts
+
     def message(self, channel: str, message: str) -> list[int]:
         """The [sent, suppressed] counts of one message, shared by the sends of it."""
         return self.sends.setdefault((channel, message), [0, 0])
 
+    def error(self, time: int, node_id: str, profile_id: str, message: str) -> None:
+        """A runtime error in statement `node_id` (or the entry, or the journey)."""
+        self.errors += 1
+        self.error_at[node_id] += 1
+        if len(self.first_errors) < FIRST_ERRORS:
+            self.first_errors.append((time, node_id, profile_id, message))
+
     def in_flight(self) -> int:
         """Profiles in this version now: every entry ends in exactly one exit."""
         return self.entries - sum(self.exits.values())
+
+    def waiting(self, heap: list, instances) -> list[int]:
+        """Per statement index, the profiles waiting there now: threads parked in a `wait` or
+        `wait until` (in their statement's timers, or straight on the clock's heap), waiting
+        for an event, or arrived at a join whose other branches are still out. `instances`
+        are this version's instances in flight. Read once, when the run is over."""
+        threads = []
+        on_heap = {}
+        for index, timers in self.parked:
+            queue = getattr(timers, "queue", None)
+            if queue is not None:
+                threads.extend((index, entry[2]) for entry in queue)
+            else:
+                on_heap[timers.function] = index
+        for index, action, begin in self.queued:  # calls waiting for a throttled action's slot
+            threads.extend((index, entry[1]) for entry in action.queue
+                           if entry[3] is begin and not entry[4])
+        if on_heap:
+            for entry in heap:
+                index = on_heap.get(entry[3])
+                if index is not None:
+                    threads.append((index, entry[4]))
+        for instance in instances:
+            for waiter in instance.waiters or ():
+                if not waiter.done:
+                    threads.append((self.waits_for[waiter.node_id], waiter.thread))
+        counts = [0] * len(self.reached)
+        at_joins = set()
+        for index, thread in threads:
+            if thread.instance.ended:
+                continue
+            counts[index] += 1
+            state = thread.join
+            while state is not None:
+                if state.arrived() and id(state) not in at_joins:
+                    at_joins.add(id(state))
+                    counts[self.joins[state.decide]] += 1
+                state = state.outer
+        return counts
+
+
+class Lift:
+    """For a version with a hold-out: the profiles held out and those let in, and for each
+    event the journey waits for or exits on, who of each group sent it after their entry."""
+
+    __slots__ = ("held_out", "treated", "senders")
+
+    def __init__(self, events):
+        self.held_out: set[str] = set()
+        self.treated: set[str] = set()
+        self.senders = {name: (set(), set()) for name in events}  # (held out, treated)
+
+    def entered(self, profile_id: str, held_out: bool) -> None:
+        (self.held_out if held_out else self.treated).add(profile_id)
+
+    def saw(self, profile_id: str, name: str) -> None:
+        """An event of `name` arrives for a profile (before it may enter again)."""
+        held_out, treated = self.senders[name]
+        if profile_id in self.held_out:
+            held_out.add(profile_id)
+        elif profile_id in self.treated:
+            treated.add(profile_id)

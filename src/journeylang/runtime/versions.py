@@ -10,7 +10,7 @@ from ..core.instants import zone
 from .clock import TIMEOUT
 from .compiler import Compiler
 from .expressions import LocalClock, compile_expression
-from .tally import Tally
+from .tally import Lift, Tally
 from .timers import Timeouts
 
 DEFAULT_TIMEOUT = 91 * 86400
@@ -45,6 +45,8 @@ class Version:
         if isinstance(node.entry, n.EventEntry):
             self.entry_where = self.optional(node.entry.where)
         self.tally = Tally()
+        if self.holdout:
+            self.tally.lift = Lift(watched_events(node))
         self.timeouts = Timeouts(services.clock, TIMEOUT, services.instances.expire)
         compiler = Compiler(services, self)
         self.start = compiler.block(node.body, services.instances.end_thread)
@@ -52,6 +54,14 @@ class Version:
 
     def optional(self, expression):
         return compile_expression(expression, self.local) if expression is not None else None
+
+
+def watched_events(node: n.Journey) -> list[str]:
+    """The events a journey waits for or exits on, in the order it names them first."""
+    names = [p.event.name for p in node.properties if isinstance(p, n.ExitOnEvent)]
+    names += [s.event.name for statement in node.body for s in statement.walk()
+              if isinstance(s, n.WaitForEvent)]
+    return list(dict.fromkeys(names))
 
 
 class Family:

@@ -12,14 +12,15 @@ from .instances import StepError, Thread
 
 
 class Waiter:
-    """A thread waiting for an event."""
+    """A thread waiting for an event; `ways` counts its statement's [received, timed out]."""
 
-    __slots__ = ("thread", "event", "where", "node_id", "on_event", "on_timeout", "done")
+    __slots__ = ("thread", "event", "where", "node_id", "on_event", "on_timeout", "done", "ways")
 
-    def __init__(self, thread, event, where, node_id, on_event, on_timeout):
+    def __init__(self, thread, event, where, node_id, on_event, on_timeout, ways):
         self.thread, self.event, self.where, self.node_id = thread, event, where, node_id
         self.on_event, self.on_timeout = on_event, on_timeout
         self.done = False
+        self.ways = ways
 
 
 class Waiting:
@@ -44,6 +45,7 @@ class Waiting:
     def deadline(self, waiter) -> None:
         """A `within` has passed without the event."""
         if not waiter.done and not waiter.thread.instance.ended:
+            waiter.ways[1] += 1
             self._resume(waiter, waiter.on_timeout)
 
     def offer(self, instance, name: str, data) -> None:
@@ -69,6 +71,7 @@ class Waiting:
                     thread.event = seen
                     continue
             thread.event = data
+            waiter.ways[0] += 1
             self._resume(waiter, waiter.on_event)
 
 
@@ -82,6 +85,8 @@ def _holds(condition, instance, data) -> bool:
 
 def compile_wait_for(c, node: n.WaitForEvent, k):
     reached, index, node_id = c.reach(node)
+    ways = c.version.tally.ways_out(index, 2)  # [received, timed out]
+    c.version.tally.waits_for[node_id] = index
     rt, version = c.rt, c.version
     clock, record, waiting = rt.clock, rt.record, rt.waiting
     where = c.optional(node_id, node.where)
@@ -102,7 +107,7 @@ def compile_wait_for(c, node: n.WaitForEvent, k):
         if record is not None:
             record(r.Wait(clock.now, version.name, version.version, instance.profile_id,
                           instance.number, node_id, deadline))
-        waiter = Waiter(thread, event_name, where, node_id, on_event, on_timeout)
+        waiter = Waiter(thread, event_name, where, node_id, on_event, on_timeout, ways)
         if instance.waiters is None:
             instance.waiters = []
         instance.waiters.append(waiter)
