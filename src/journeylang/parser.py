@@ -297,6 +297,8 @@ def _describe_expected(expected: set[str], previous) -> str:
         if previous.type in _AFTER:
             return _AFTER[previous.type]
     names = set(expected) - {"$END"}
+    if names == {"IN"}:  # `[x for x in xs]`: the only word that can come after its name
+        return "`in`"
     phrases: list[str] = []
     if len(names & _STATEMENTS) >= 3:
         names -= _STATEMENTS
