@@ -344,13 +344,13 @@ def call_type(function: Function, kinds: list) -> tuple[object, str | None]:
             return _resolve(form.result, chosen), None
     index, wanted = wrong if len(counted) == 1 else (None, None)
     if index is None:
-        shown = ", ".join(_in_full(kind) for kind in kinds)
+        shown = ", ".join(in_full(kind) for kind in kinds)
         return ANY, f"`{function.name}` cannot take {shown} (`{function.name}: {function.rule}`)"
-    return ANY, (f"argument {index + 1} of `{function.name}` is {_in_full(kinds[index])}, not "
+    return ANY, (f"argument {index + 1} of `{function.name}` is {in_full(kinds[index])}, not "
                  f"{wanted} (`{function.name}: {function.rule}`)")
 
 
-def _in_full(kind) -> str:
+def in_full(kind) -> str:
     """A type as a message says it, with the elements of a list: "a list of strings"."""
     if isinstance(kind, ListOf) and known(kind.item) and not isinstance(kind.item, (Record, ListOf)):
         return f"a list of {describe(kind.item).split(' ', 1)[1]}s"

@@ -8,8 +8,8 @@ from ..context import Context, walk
 from ..rule import did_you_mean, rule
 from ...core.functions import FUNCTIONS
 from ..types import (Element, ListOf, Record, attribute_type, binary_type, call_type,
-                     comprehension_scope, describe, element_type, general, index_type, known,
-                     type_of)
+                     comprehension_scope, describe, element_type, fits, general, in_full,
+                     index_type, known, type_of)
 
 
 @rule("J301")
@@ -133,13 +133,9 @@ def set_changes_type(context: Context):
         value = type_of(site.expr, site.scope, context)
         if missing is not None or not known(declared) or not known(value):
             continue
-        if isinstance(declared, Record) or isinstance(value, Record):
-            fits = isinstance(declared, Record) and isinstance(value, Record)
-        else:
-            fits = declared == value
-        if not fits:
+        if not fits(value, declared):
             yield site.expr.span, (f"`profile.{'.'.join(site.target)}` is declared "
-                                   f"{describe(declared)}; this is {describe(value)}")
+                                   f"{in_full(declared)}; this is {in_full(value)}")
 
 
 @rule("J306")
