@@ -282,7 +282,8 @@ class _Writer:
         kinds = ['"hello"', "profile.tier", "profile.country", '"Hi {profile.first_name}"',
                  "upper(profile.tier)", 'coalesce(profile.first_name, "friend")', "template",
                  'join([upper(part) for part in split(profile.tier, "l")], "-")',
-                 'join(sort(unique([lower(coalesce(t, "")) for t in [profile.tier, profile.country]])))']
+                 'join(sort(unique([lower(coalesce(t, "")) '
+                 'for t in [profile.tier, profile.country]])))']
         if scope.event:
             kinds.append("event.source")
         if scope.named("text"):

@@ -352,7 +352,8 @@ def call_type(function: Function, kinds: list) -> tuple[object, str | None]:
 
 def in_full(kind) -> str:
     """A type as a message says it, with the elements of a list: "a list of strings"."""
-    if isinstance(kind, ListOf) and known(kind.item) and not isinstance(kind.item, (Record, ListOf)):
+    if isinstance(kind, ListOf) and known(kind.item) \
+            and not isinstance(kind.item, (Record, ListOf)):
         return f"a list of {describe(kind.item).split(' ', 1)[1]}s"
     return describe(kind)
 
@@ -400,7 +401,9 @@ def _term_text(term: Term) -> str:
         return " or ".join(_term_text(alternative) for alternative in value)
     if shape == "list":
         inner = _term_text(value)
-        return "a list" if inner in ("a value", "an any") else f"a list of {inner.split(' ', 1)[1]}s"
+        if inner in ("a value", "an any"):
+            return "a list"
+        return f"a list of {inner.split(' ', 1)[1]}s"
     if shape == "var":
         return "a value"
     return describe(value)

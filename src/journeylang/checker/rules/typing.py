@@ -140,14 +140,23 @@ def set_changes_type(context: Context):
 
 @rule("J306")
 def cannot_index(context: Context):
-    """`xs[i]` indexes a list by a number, `r["key"]` a record by a string."""
+    """`xs[i]` indexes a list by a whole number, `r["key"]` a record by a string."""
     for site, node in context.site_nodes:
         if isinstance(node, n.Index):
             container = type_of(node.target, site.scope, context)
             key = type_of(node.key, site.scope, context)
             problem = index_type(container, key)[1]
+            if problem is None and general(container) == "list" \
+                    and _fractional(node.key):
+                problem = f"a list is indexed by a whole number, not by {node.key.value}"
             if problem:
                 yield node.span, problem
+
+
+def _fractional(key) -> bool:
+    """Whether an index is a number literal with a fraction (`xs[0.5]`)."""
+    value = key.value if isinstance(key, n.Literal) else None
+    return isinstance(value, float) and not value.is_integer()
 
 
 @rule("J307")
