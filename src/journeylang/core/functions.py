@@ -80,6 +80,11 @@ class Function:
     def max_args(self) -> int:
         return max(form.max_args for form in self.forms)
 
+    @property
+    def result(self) -> str:
+        """What the function gives, as its type rule writes it (`number`, `[T]`, `T`)."""
+        return self.rule.split(";")[0].split("->")[1].strip()
+
 
 def parse_rule(rule: str) -> tuple[Form, ...]:
     """The forms of a type rule written in the notation of the module's docstring."""
