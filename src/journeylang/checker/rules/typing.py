@@ -46,11 +46,14 @@ def _element_attributes(context: Context):
             if isinstance(target, Record) and node.name not in target:
                 yield node.span, (f"`{_written(context, node.target)}` has no field "
                                   f"`{node.name}`{did_you_mean(node.name, target)}")
+            elif known(target) and not isinstance(target, Record):
+                yield node.span, (f"`{_written(context, node.target)}` is {describe(target)}: "
+                                  f"it has no attribute `{node.name}`")
         elif isinstance(node, n.Path) and node.attributes \
                 and isinstance(site.scope.lets.get(node.root), Element):
             binding = site.scope.lets[node.root]
             element = element_type(type_of(binding.value, binding.scope, context))
-            if isinstance(element, Record):
+            if known(element):
                 yield from _check_path(node.span, node.root, node.attributes, element,
                                        f"the elements of `{_written(context, binding.value)}`")
 
