@@ -444,6 +444,17 @@ class Builder(Transformer):
         items = tuple(child for child in children[1:-1] if isinstance(child, n.Node))
         return n.ListExpr(items, span=self._span(children))
 
+    def comprehension(self, children):
+        element, name, source, condition = children[1], children[3], children[5], children[7]
+        return n.Comprehension(element, self._ident(name), source, condition,
+                               span=self._span(children))
+
+    def index(self, children):
+        return n.Index(children[0], children[2], span=self._span(children))
+
+    def member(self, children):
+        return n.Member(children[0], str(children[2]), span=self._span(children))
+
     def record(self, children):
         fields = tuple(child for child in children if isinstance(child, n.RecordField))
         return n.RecordExpr(fields, span=self._span(children))

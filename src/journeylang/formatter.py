@@ -750,6 +750,39 @@ class _Printer:
     def _list(self, node: n.ListExpr, space: bool) -> None:
         self._items(node, node.items, "[", "]", space)
 
+    def _comprehension(self, node: n.Comprehension, space: bool) -> None:
+        """`[element for name in source where condition]`; where the source breaks the line
+        before `for` or `where`, the line breaks there, and the rest goes on a continuation
+        line."""
+        self._token("[", space)
+        self._expr(node.element, space=False)
+        self._clause("for")
+        self._leaf(node.name)
+        self._token("in")
+        self._expr(node.source)
+        if node.condition is not None:
+            self._clause("where")
+            self._expr(node.condition)
+        self._token("]", space=False)
+
+    def _clause(self, keyword: str) -> None:
+        start = self.pos
+        self._skip()
+        if "\n" in self.text[start:self.pos]:
+            self.want = (self.base + INDENT, _CONTINUE)
+        self._token(keyword)
+
+    def _index(self, node: n.Index, space: bool) -> None:
+        self._expr(node.target, space)
+        self._token("[", space=False)
+        self._expr(node.key, space=False)
+        self._token("]", space=False)
+
+    def _member(self, node: n.Member, space: bool) -> None:
+        self._expr(node.target, space)
+        self._token(".", space=False)
+        self._take(_terminal("NAME"), space=False)
+
     def _record(self, node: n.RecordExpr, space: bool) -> None:
         self._items(node, node.fields, "{", "}", space)
 
@@ -918,6 +951,9 @@ _EXPRESSIONS = {
     n.Path: _Printer._path,
     n.FunctionCall: _Printer._function_call,
     n.ListExpr: _Printer._list,
+    n.Comprehension: _Printer._comprehension,
+    n.Index: _Printer._index,
+    n.Member: _Printer._member,
     n.RecordExpr: _Printer._record,
     n.Unary: _Printer._unary,
     n.Binary: _Printer._binary,

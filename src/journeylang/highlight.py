@@ -52,6 +52,11 @@ class JourneyLexer(RegexLexer):
             (r"\d+(?:\.\d+)?%", Number),
             (r"\d+\.\d+", Number.Float),
             (r"\d+", Number.Integer),
+            # a comprehension: `[p.sku for p in event.products where …]`, `in` a keyword there
+            (r"(for)(\s+)([A-Za-z_][A-Za-z0-9_]*)(\s+)(in)\b",
+             bygroups(Keyword, Whitespace, Name.Variable, Whitespace, Keyword)),
+            # `join(…)` and `split(…)` are calls, although their names are statements too
+            (r"(?:join|split)(?=\s*\()", Name.Function),
             (words(CONSTANTS, suffix=r"\b"), Keyword.Constant),
             (words(WORD_OPERATORS, suffix=r"\b"), Operator.Word),
             (words(CHANNELS, suffix=r"\b"), Name.Builtin),

@@ -120,6 +120,35 @@ class ListExpr(Node):
 
 
 @node
+class Comprehension(Node):
+    """`[element for name in source where condition]`: a list made of each element of
+    `source` that meets the condition; `name` is bound inside the brackets only."""
+
+    element: "Expr"
+    name: Ident
+    source: "Expr"
+    condition: "Expr | None" = None
+
+
+@node
+class Index(Node):
+    """`target[key]`: an element of a list (counted from the end when negative) or a field
+    of a record."""
+
+    target: "Expr"
+    key: "Expr"
+
+
+@node
+class Member(Node):
+    """`target.name` after an index or a call (`xs[0].sku`): a field of a record (a path
+    of names alone is a Path)."""
+
+    target: "Expr"
+    name: str
+
+
+@node
 class RecordField(Node):
     key: str
     value: "Expr"
@@ -162,8 +191,8 @@ class InAudience(Node):
     audience: Ident
 
 
-Expr = Union[Literal, Template, Path, FunctionCall, ListExpr, RecordExpr, Unary, Binary, Fetch,
-             InAudience]
+Expr = Union[Literal, Template, Path, FunctionCall, ListExpr, Comprehension, Index, Member,
+             RecordExpr, Unary, Binary, Fetch, InAudience]
 
 
 # ---- statements --------------------------------------------------------------------

@@ -164,7 +164,8 @@ def _parse(parser: lark.Lark, text: str, offset: int, *, start: str):
 # ---- how deep a program may nest ------------------------------------------------------
 
 #: How deep a program may nest (docs/language.md, "Nesting limits"): blocks of statements, and
-#: the levels of one expression (each operator, call, list, record and interpolated string) or
+#: the levels of one expression (each operator, call, list, comprehension, index, attribute
+#: after an index or a call, record and interpolated string) or
 #: one schema type (each record and list). Parsing never recurses, but phases after it do (the
 #: runtime's compiler, the lock file's fingerprint): at these limits, far above what anyone
 #: writes, the deepest program still leaves a third of Python's default recursion limit to its
@@ -174,9 +175,9 @@ MAX_BLOCK_DEPTH = 50
 MAX_EXPRESSION_DEPTH = 64
 
 _LEVELS = frozenset({n.Binary, n.Unary, n.FunctionCall, n.ListExpr, n.RecordExpr, n.Template,
-                     n.RecordType, n.ListType})
-_INSIDE_EXPRESSIONS = _LEVELS | {n.Literal, n.Path, n.RecordField, n.Fetch, n.InAudience, n.Ident, n.TypeName,
-                                 n.FieldType}
+                     n.Comprehension, n.Index, n.Member, n.RecordType, n.ListType})
+_INSIDE_EXPRESSIONS = _LEVELS | {n.Literal, n.Path, n.RecordField, n.Fetch, n.InAudience,
+                                 n.Ident, n.TypeName, n.FieldType}
 _LEAVES = frozenset({n.Literal, n.Path, n.Ident, n.TypeName})
 
 
@@ -304,6 +305,8 @@ def _describe_expected(expected: set[str], previous) -> str:
         if previous.type in _AFTER:
             return _AFTER[previous.type]
     names = set(expected) - {"$END"}
+    if names == {"IN"}:  # `[x for x in xs]`: the only word that can come after its name
+        return "`in`"
     phrases: list[str] = []
     if len(names & _STATEMENTS) >= 3:
         names -= _STATEMENTS

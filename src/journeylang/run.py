@@ -277,15 +277,16 @@ def _fields(record: n.RecordType) -> types.Fields:
     twice keeps its first type, as the checker does; an unknown type name is `any`)."""
     fields: types.Fields = {}
     for field in record.fields:
-        kind = field.type
-        if isinstance(kind, n.RecordType):
-            fields.setdefault(field.name.name, _fields(kind))
-        elif isinstance(kind, n.ListType):
-            fields.setdefault(field.name.name, "list")
-        else:
-            fields.setdefault(field.name.name,
-                              kind.name if kind.name in types.TYPE_NAMES else "any")
+        fields.setdefault(field.name.name, _field_type(field.type))
     return fields
+
+
+def _field_type(kind) -> types.FieldType:
+    if isinstance(kind, n.RecordType):
+        return _fields(kind)
+    if isinstance(kind, n.ListType):
+        return [_field_type(kind.item)]
+    return kind.name if kind.name in types.TYPE_NAMES else "any"
 
 
 def lock_statuses(lock) -> dict | None:

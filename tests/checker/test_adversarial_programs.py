@@ -4,7 +4,7 @@ The programs are generated from the grammar, well formed, and adversarial for th
 blocks and expressions nested up to the limits and past them (J110), long flat chains of
 operators, every expression form in every position where an expression goes, records and lists
 everywhere (in operators, as function arguments, in conditions, in `set`, beside schemas whose
-attributes are records), unknown names, functions and attributes, wrong types and argument
+attributes are records), indexing and comprehensions of all of these, unknown names, functions and attributes, wrong types and argument
 counts, `let`s that rebind themselves or name a long chain of others, schemas nested deep,
 several files and versions, and a lock file recording the journeys (so that their fingerprints
 are taken). Set JOURNEY_FUZZ_EXAMPLES (150 by default) to try more."""
@@ -80,6 +80,10 @@ def _composites(inner, plain: bool):
         st.tuples(st.sampled_from(FUNCTIONS), st.lists(inner, max_size=4)).map(
             lambda call: f"{call[0]}({', '.join(call[1])})"),
         st.lists(inner, max_size=4).map(lambda items: f"[{', '.join(items)}]"),
+        st.tuples(inner, inner).map("({0[0]})[{0[1]}]".format),
+        st.tuples(inner, st.sampled_from(ATTRIBUTES)).map("first({0[0]}).{0[1]}".format),
+        st.tuples(inner, st.sampled_from(("x", "p")), inner, inner).map(
+            "[{0[0]} for {0[1]} in {0[2]} where {0[3]}]".format),
     ]
     if not plain:
         keys = st.sampled_from((*ATTRIBUTES, '"two words"'))
@@ -92,7 +96,8 @@ PLAIN = st.recursive(PLAIN_LEAVES, lambda inner: _composites(inner, plain=True),
 SHALLOW = st.recursive(st.one_of(PLAIN_LEAVES, STRINGS),
                        lambda inner: _composites(inner, plain=False), max_leaves=12)
 WRAPPERS = {"not": "not %s", "negation": "-%s", "list": "[%s]", "record": "{a: %s}",
-            "call": "coalesce(%s, null)", "parentheses": "(%s)"}
+            "call": "coalesce(%s, null)", "parentheses": "(%s)", "index": "[%s][0]",
+            "comprehension": "[x for x in %s]"}
 #: Every wrapper at once; `-` takes parentheses there, for `-not x` is not an expression.
 MIXED = [wrapper for name, wrapper in WRAPPERS.items() if name != "negation"] + ["-(%s)"]
 

@@ -109,3 +109,24 @@ def test_merged_schemas_keep_the_first_type():
     fields = {"a": "string", "r": {"x": "number"}}
     merge(fields, {"a": "number", "r": {"y": "bool"}, "b": "date"})
     assert fields == {"a": "string", "r": {"x": "number", "y": "bool"}, "b": "date"}
+
+
+def test_the_dates_inside_declared_lists_are_read_too():
+    coerce = coercer({"days": ["date"], "orders": [{"at": "datetime", "sku": "string"}],
+                      "grid": [["date"]], "names": ["string"]})
+    record = {"days": ["2026-03-01", "soon", None], "names": ["2026-03-01"],
+              "orders": [{"at": "2026-03-01T10:00:00+01:00", "sku": "2026-03-01"}, "not a record"],
+              "grid": [["2026-03-02"], "2026-03-03"]}
+    coerce(record)
+    assert record == {"days": [datetime.date(2026, 3, 1), "soon", None], "names": ["2026-03-01"],
+                      "orders": [{"at": datetime.datetime(2026, 3, 1, 9, tzinfo=UTC),
+                                  "sku": "2026-03-01"}, "not a record"],
+                      "grid": [[datetime.date(2026, 3, 2)], "2026-03-03"]}
+    assert coercer({"names": ["string"], "scores": ["number"]}) is None
+
+
+def test_a_declared_list_is_not_a_csv_cell_nor_a_record():
+    with pytest.raises(SchemaError, match="a list cannot be written in a CSV cell"):
+        reader(column_type({"tags": ["string"]}, ["tags"]))("a;b")
+    with pytest.raises(SchemaError, match="`tags` is declared a list, not a record"):
+        column_type({"tags": [{"x": "number"}]}, ["tags", "x"])

@@ -29,6 +29,8 @@ def expression(form: str, levels: int) -> str:
         "list": lambda: "[" * levels + "1" + "]" * levels,
         "record": lambda: "{a: " * levels + "1" + "}" * levels,
         "call": lambda: "coalesce(" * levels + "1" + ")" * levels,
+        "index": lambda: "[1]" + "[0]" * (levels - 1),
+        "comprehension": lambda: "[" * levels + "1" + " for x in null]" * levels,
         "interpolation": lambda: '"{' + "[" * (levels - 1) + "1" + "]" * (levels - 1) + '}"',
         "mixed": lambda: _mixed(levels),
     }[form]()
@@ -41,7 +43,8 @@ def _mixed(levels: int) -> str:
     return text
 
 
-FORMS = ("not", "negation", "chain", "or", "list", "record", "call", "interpolation", "mixed")
+FORMS = ("not", "negation", "chain", "or", "list", "record", "call", "index", "comprehension",
+         "interpolation", "mixed")
 #: Each way to open a block: its first line, its last, and the statement's keyword.
 BLOCKS = {
     "if": ("if true {", "}", "if"),

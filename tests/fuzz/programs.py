@@ -22,7 +22,11 @@ names). A program has:
   event … [where …] [within D] [{ … }] [on timeout { … }]`, `fork { branch NAME [when …]
   { … } … }` followed by `join NAMES [primary NAME]` or, as the last statement of its block,
   by nothing; forks nested two deep, `let x = EXPR`, `let y = fetch "offers"|"scores" [with
-  {…}]`, `set profile.… = …`, `exit`.
+  {…}]`, `set profile.… = …`, `exit`;
+- in expressions, collections: indexing (`profile.scores[-1]`, out of range too),
+  comprehensions with and without `where`, and the list functions (`sum`, `sort`, `unique`,
+  `any`, `all`, `first`, `join` of a comprehension over `split`); without a schema, some that
+  fail at run time (indexing a string, going over a string, sorting a list that may mix).
 
 Programs keep to the checker's rules (unique branch names, `join` right after its fork and
 naming its branches, waits of at most 90d and the longest path of waits within the timeout,
@@ -105,6 +109,7 @@ PROFILE_SCHEMA = """profile {
     points: number
     consent: { email: bool, sms: bool, push: bool }
     blocked: bool
+    scores: [number]
 }"""
 
 # What `let y = fetch "offers" …` finds: written as the workspace's datasources.json.
@@ -240,7 +245,14 @@ class _Writer:
         if depth < 2:
             kinds += ["add", "times", "divide", "modulo", "round"]
         kinds += ["coalesce"] if self.schema else ["coalesce", "missing"]
+        kinds += ["first score", "sum of scores", "scores above"]
         kind = self.choice(kinds)
+        if kind == "first score":
+            return f"coalesce(profile.scores[{self.choice((0, -1, 5))}], 0)"
+        if kind == "sum of scores":
+            return "sum(profile.scores)"
+        if kind == "scores above":
+            return f"len([s for s in profile.scores where s > {self.choice((0, 2))}])"
         if kind == "literal":
             return str(self.choice((1, 0, 2, 10, 100)))
         if kind == "points":
@@ -268,7 +280,10 @@ class _Writer:
 
     def text(self, scope: _Scope) -> str:
         kinds = ['"hello"', "profile.tier", "profile.country", '"Hi {profile.first_name}"',
-                 "upper(profile.tier)", 'coalesce(profile.first_name, "friend")', "template"]
+                 "upper(profile.tier)", 'coalesce(profile.first_name, "friend")', "template",
+                 'join([upper(part) for part in split(profile.tier, "l")], "-")',
+                 'join(sort(unique([lower(coalesce(t, "")) '
+                 'for t in [profile.tier, profile.country]])))']
         if scope.event:
             kinds.append("event.source")
         if scope.named("text"):
@@ -296,6 +311,8 @@ class _Writer:
             kinds.append("offer")
         if depth < 2:
             kinds += ["not", "and", "or"]
+        kinds += ["any([s > 5 for s in profile.scores])", "all([s > 0 for s in profile.scores])",
+                  "profile.scores[-1] > 2"]
         if not self.schema:
             kinds += ["profile.tier > 3", 'lower(profile.points) == "x"']
         kind = self.choice(kinds)
@@ -324,8 +341,10 @@ class _Writer:
         kinds = ["100 / profile.points", "profile.points % profile.points"]
         if scope.event:
             kinds += ["profile.points / event.amount", "event.amount % profile.points"]
+        kinds += ["first(sort([profile.tier, profile.country]))"]  # a missing one is null
         if not self.schema:
-            kinds += ["upper(profile.points)", "profile.tier * 2"]
+            kinds += ["upper(profile.points)", "profile.tier * 2", "profile.tier[0]",
+                      "len([t for t in profile.tier])", "sort(profile.scores)[0]"]
         return self.choice(kinds)
 
     def several(self, make, most: int, going_on=None) -> list:
@@ -640,6 +659,7 @@ _PROFILE_FIELDS = {
     "consent": _maybe(st.dictionaries(st.sampled_from(("email", "sms", "push")), st.booleans(),
                                       max_size=3)),
     "blocked": _maybe(st.booleans()),
+    "scores": _maybe(st.lists(st.sampled_from((0, 1, 3, 7)), max_size=3)),
 }
 
 

@@ -15,6 +15,11 @@ syn match journeyConstant "\<\%(true\|false\|null\)\>"
 syn match journeyOperatorWord "\<\%(and\|or\|not\|in\)\>"
 syn match journeyPathRoot "\<\%(profile\|event\)\ze\s*\."
 syn match journeyAttribute "\.\@<=\h\w*"
+" `join(…)` and `split(…)` are calls, although their names are statements too
+syn match journeyFunction "\<\%(join\|split\)\ze\s*("
+" a comprehension, `[p.sku for p in event.products where …]`: its name, and `in` a keyword
+syn match journeyComprehensionName "\%(\<for\s\+\)\@<=\h\w*\ze\s\+in\>"
+syn match journeyKeyword "\%(\<for\s\+\h\w*\s\+\)\@<=in\>"
 
 syn match journeyNumber "\<\d\+\%(\.\d\+\)\=\>"
 syn match journeyPercent "\<\d\+\%(\.\d\+\)\=%"
@@ -24,7 +29,7 @@ syn match journeyDate "\<\d\{4}-\d\d-\d\d\>"
 syn match journeyDateTime "\<\d\{4}-\d\d-\d\dT\d\d:\d\d\%(:\d\d\)\=\%(Z\|[+-]\d\d:\d\d\)\="
 syn match journeyOperator "==\|!=\|<=\|>=\|[<>+*/%=-]"
 
-syn cluster journeyExpression contains=journeyKeyword,journeyChannel,journeyConstant,journeyOperatorWord,journeyFunction,journeyPathRoot,journeyAttribute,journeyNumber,journeyPercent,journeyDuration,journeyTime,journeyDate,journeyDateTime,journeyOperator,journeyString
+syn cluster journeyExpression contains=journeyKeyword,journeyComprehensionName,journeyChannel,journeyConstant,journeyOperatorWord,journeyFunction,journeyPathRoot,journeyAttribute,journeyNumber,journeyPercent,journeyDuration,journeyTime,journeyDate,journeyDateTime,journeyOperator,journeyString
 
 syn match journeyEscape +\\[nt"\\{}]+ contained
 syn region journeyInterpolation matchgroup=journeyInterpolationDelimiter start=+{+ end=+}+ contained contains=@journeyExpression
@@ -37,6 +42,7 @@ hi def link journeyChannel Type
 hi def link journeyConstant Boolean
 hi def link journeyOperatorWord Operator
 hi def link journeyFunction Function
+hi def link journeyComprehensionName Identifier
 hi def link journeyPathRoot Special
 hi def link journeyAttribute Identifier
 hi def link journeyNumber Number

@@ -13,7 +13,7 @@ from .. import nodes as n
 from ..core.schema import TYPE_NAMES
 from ..lockfile import Lock
 from ..workspace import Workspace
-from .types import Record
+from .types import ListOf, Record, comprehension_scope
 
 
 #: The fields of a reaction event (`email.opened`): the send it reacts to.
@@ -187,8 +187,9 @@ class Context:
 
     @functools.cached_property
     def site_nodes(self) -> list[tuple[Site, n.Node]]:
-        """Every expression node of every site, with its site, walked once for all rules."""
-        return [(site, node) for site in self.sites for node in walk(site.expr)]
+        """Every expression node of every site, with its site, walked once for all rules. The
+        nodes inside a comprehension's brackets come with a site whose scope binds its name."""
+        return [pair for site in self.sites for pair in _scoped_nodes(site)]
 
     def statements(self) -> Iterator[tuple[n.Journey, n.Node]]:
         for block in self.blocks:
@@ -206,6 +207,22 @@ def walk(node: n.Node) -> Iterator[n.Node]:
         pending.extend(reversed(list(node.children())))
 
 
+def _scoped_nodes(site: Site) -> Iterator[tuple[Site, n.Node]]:
+    """The nodes of a site's expression as walk() gives them, each with the site it is in."""
+    pending = [(site.expr, site)]
+    while pending:
+        node, inside = pending.pop()
+        yield inside, node
+        if isinstance(node, n.Comprehension):
+            inner = attrs.evolve(inside, scope=comprehension_scope(node, inside.scope))
+            parts = [(node.element, inner), (node.name, inner), (node.source, inside)]
+            if node.condition is not None:
+                parts.append((node.condition, inner))
+            pending.extend(reversed(parts))
+        else:
+            pending.extend((child, inside) for child in reversed(list(node.children())))
+
+
 def merge(first: Record, second: Record) -> Record:
     """A record type with the fields of both: records declared twice merge their fields (a
     conflicting declaration is reported by a rule, and the first one kept)."""
@@ -219,8 +236,8 @@ def merge(first: Record, second: Record) -> Record:
 
 
 def record_type(fields: n.RecordType) -> Record:
-    """A record type: {name: type}, where a type is a name from TYPE_NAMES, "list", or a
-    nested record. Unknown type names read as "any" (a rule reports them)."""
+    """A record type: {name: type}, where a type is a name from TYPE_NAMES, a list of a type,
+    or a nested record. Unknown type names read as "any" (a rule reports them)."""
     return Record({field.name.name: _type(field.type) for field in fields.fields})
 
 
@@ -228,7 +245,7 @@ def _type(kind) -> object:
     if isinstance(kind, n.RecordType):
         return record_type(kind)
     if isinstance(kind, n.ListType):
-        return "list"
+        return ListOf(_type(kind.item))
     return kind.name if kind.name in TYPE_NAMES else "any"
 
 

@@ -1,15 +1,18 @@
 """Static types of expressions, worked out from the declared schemas: what rules compare.
 
-A type is one of "string", "number", "bool", "date", "datetime", "time", "duration", "list",
-"null", "any" (unknown: never an error), or a Record of fields. Every type is immutable and
-hashable, so a rule may compare types, put them in a set or use them as keys, whatever they are."""
+A type is one of "string", "number", "bool", "date", "datetime", "time", "duration", "null",
+"any" (unknown: never an error), a Record of fields, or a ListOf an element type (`[T]`; a
+list of unknown elements is LIST, ListOf(ANY)). Every type is immutable and hashable, so a
+rule may compare types, put them in a set or use them as keys, whatever they are."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator, Mapping
 
+import attrs
+
 from .. import nodes as n
-from ..core.functions import FUNCTIONS
+from ..core.functions import FUNCTIONS, Form, Function, Term
 from ..core.values import type_name
 
 if TYPE_CHECKING:
@@ -46,9 +49,47 @@ class Record(Mapping):
         return f"Record({self._fields!r})"
 
 
+@attrs.frozen
+class ListOf:
+    """A list type: the type of its elements (ANY when they are not known)."""
+
+    item: object
+
+    def __repr__(self) -> str:
+        return f"ListOf({self.item!r})"
+
+
+LIST = ListOf(ANY)
+
+
+def element_type(kind):
+    """The type of a list type's elements; ANY for any other type."""
+    return kind.item if isinstance(kind, ListOf) else ANY
+
+
+def general(kind):
+    """The type as the operators see it: "record" for a Record, "list" for a ListOf."""
+    if isinstance(kind, Record):
+        return "record"
+    if isinstance(kind, ListOf):
+        return "list"
+    return kind
+
+
+def fits(value, declared) -> bool:
+    """Whether a value of type `value` may stand where `declared` is expected (an unknown
+    type fits anywhere, a record any record, a list a list whose elements fit)."""
+    if not known(value) or not known(declared):
+        return True
+    if isinstance(value, ListOf) and isinstance(declared, ListOf):
+        return fits(value.item, declared.item)
+    return general(value) == general(declared)
+
+
 def describe(kind) -> str:
-    """A type as a message says it: "a number", "a date-time", "a record"."""
-    name = "record" if isinstance(kind, Record) else {"datetime": "date-time"}.get(kind, kind)
+    """A type as a message says it: "a number", "a date-time", "a record", "a list"."""
+    name = general(kind)
+    name = {"datetime": "date-time"}.get(name, name)
     return ("an " if name[0] in "aeiou" else "a ") + name
 
 
@@ -107,24 +148,29 @@ def type_of(expr, scope: Scope, context: Context):
     return types[id(expr)][1]
 
 
-_INFERRED_FROM_ARGUMENTS = ("coalesce", "min", "max")
-
-
 def _operands(node, scope: Scope) -> Iterator[tuple[n.Node, Scope]]:
     """The expressions whose types a node's type is made of, each with its scope."""
     if isinstance(node, n.RecordExpr):
         for field in node.fields:
             yield field.value, scope
+    elif isinstance(node, n.ListExpr):
+        for item in node.items:
+            yield item, scope
     elif isinstance(node, n.Path):
         binding = scope.lets.get(node.root)
         if binding is not None and not isinstance(binding.value, n.Fetch):
             yield binding.value, binding.scope  # a call's type is its response's
     elif isinstance(node, n.FunctionCall):
-        function = FUNCTIONS.get(node.name.name)
-        if function is not None and function.result == ANY \
-                and node.name.name in _INFERRED_FROM_ARGUMENTS:
+        if node.name.name in FUNCTIONS:
             for argument in node.arguments:
                 yield argument, scope
+    elif isinstance(node, n.Comprehension):
+        yield node.element, comprehension_scope(node, scope)
+    elif isinstance(node, n.Index):
+        yield node.target, scope
+        yield node.key, scope
+    elif isinstance(node, n.Member):
+        yield node.target, scope
     elif isinstance(node, n.Unary):
         if node.operator != "not":
             yield node.operand, scope
@@ -142,7 +188,13 @@ def _combine(node, scope: Scope, kinds: list, context: Context):
     if isinstance(node, n.Template):
         return "string"
     if isinstance(node, n.ListExpr):
-        return "list"
+        return ListOf(common(kinds))
+    if isinstance(node, n.Comprehension):
+        return ListOf(kinds[0])
+    if isinstance(node, n.Index):
+        return index_type(kinds[0], kinds[1])[0]
+    if isinstance(node, n.Member):
+        return attribute_type(kinds[0], (node.name,))[0]
     if isinstance(node, n.RecordExpr):
         return Record({field.key: kind for field, kind in zip(node.fields, kinds)})
     if isinstance(node, n.Path):
@@ -151,13 +203,7 @@ def _combine(node, scope: Scope, kinds: list, context: Context):
         return context.action_response(node.action.name) or ANY
     if isinstance(node, n.FunctionCall):
         function = FUNCTIONS.get(node.name.name)
-        if function is None:
-            return ANY
-        if not kinds:
-            return function.result
-        found = set(kinds) - {"null"}
-        single = next(iter(found)) if len(found) == 1 else ANY
-        return ANY if isinstance(single, Record) else single
+        return ANY if function is None else call_type(function, kinds)[0]
     if isinstance(node, n.Unary):
         return "bool" if node.operator == "not" else kinds[0]
     if isinstance(node, n.Binary):
@@ -172,6 +218,8 @@ def _path_type(path: n.Path, scope: Scope, context: Context, bound):
     elif path.root == "event":
         fields = context.event_fields(scope.file, scope.event)
     elif path.root in scope.lets:
+        if isinstance(scope.lets[path.root], Element):
+            bound = element_type(bound)
         if not path.attributes:
             return bound
         fields = bound if isinstance(bound, Record) else None
@@ -184,10 +232,9 @@ def _path_type(path: n.Path, scope: Scope, context: Context, bound):
 
 def binary_type(operator: str, left, right) -> tuple[object, str | None]:
     """(result type, problem) of `left OPERATOR right`; the problem is a message, or None."""
-    if isinstance(left, Record):
-        left = "record"
-    if isinstance(right, Record):
-        right = "record"
+    if operator == "+" and isinstance(left, ListOf) and isinstance(right, ListOf):
+        return ListOf(common([left.item, right.item])), None
+    left, right = general(left), general(right)
     if operator in ("and", "or"):
         for side in (left, right):
             if known(side) and side != "bool":
@@ -218,7 +265,7 @@ _ARITHMETIC = {
     "+": {("number", "number"): "number", ("string", "string"): "string",
           ("duration", "duration"): "duration", ("date", "duration"): "date",
           ("datetime", "duration"): "datetime", ("duration", "date"): "date",
-          ("duration", "datetime"): "datetime", ("list", "list"): "list"},
+          ("duration", "datetime"): "datetime", ("list", "list"): LIST},
     "-": {("number", "number"): "number", ("duration", "duration"): "duration",
           ("date", "duration"): "date", ("datetime", "duration"): "datetime",
           ("datetime", "datetime"): "duration", ("date", "date"): "duration"},
@@ -238,3 +285,129 @@ def _arithmetic(operator: str, left, right):
     if result is None:
         return ANY, f"cannot {_VERBS[operator]} {describe(left)} and {describe(right)}"
     return result, None
+
+
+# ---- comprehensions, indexing and calls -----------------------------------------------------
+
+@attrs.frozen(eq=False)
+class Element:
+    """A comprehension's name in the scope inside its brackets: each element of the list
+    `value`, evaluated in `scope` (a `let`'s Binding, but of one element at a time)."""
+
+    value: n.Expr
+    scope: "Scope"
+
+
+def comprehension_scope(node: n.Comprehension, scope: Scope) -> Scope:
+    """The scope inside a comprehension's brackets: the outer one with its name bound (hiding
+    a `let` of the same name there)."""
+    name = node.name.name
+    return attrs.evolve(scope, lets={**scope.lets, name: Element(node.source, scope)},
+                        bound=(*scope.bound, name) if scope.bound else ())
+
+
+def common(kinds) -> object:
+    """The one type that all these share (nulls aside), or ANY."""
+    found = set(kinds) - {"null"}
+    return next(iter(found)) if len(found) == 1 else ANY
+
+
+def index_type(container, key) -> tuple[object, str | None]:
+    """(result type, problem) of `container[key]`."""
+    if not known(container):
+        return ANY, None
+    if isinstance(container, ListOf) or container == "list":
+        if known(key) and key != "number":
+            return ANY, f"a list is indexed by a whole number, not by {describe(key)}"
+        return element_type(container), None
+    if isinstance(container, Record):
+        if known(key) and key != "string":
+            return ANY, f"a record is indexed by a string (a key), not by {describe(key)}"
+        return ANY, None
+    return ANY, f"cannot index {describe(container)}: only a list or a record has elements"
+
+
+def call_type(function: Function, kinds: list) -> tuple[object, str | None]:
+    """(result type, problem) of a call of a library function with arguments of these types:
+    the first form of its type rule that the arguments fit gives the result; the problem
+    says why none does (a wrong number of arguments is J204's, and no problem here)."""
+    counted = [form for form in function.forms
+               if form.min_args <= len(kinds) <= form.max_args]
+    if not counted:
+        return ANY, None
+    for form in counted:
+        bindings: dict[str, set] = {}
+        wrong = _mismatch(form, kinds, bindings)
+        if wrong is None:
+            chosen = {name: common(found) for name, found in bindings.items()}
+            if any(param.repeated for param in form.params):
+                # one of several values (coalesce, min, max): records among them may differ
+                # in their fields, so a record is left unknown
+                chosen = {name: ANY if isinstance(kind, Record) else kind
+                          for name, kind in chosen.items()}
+            return _resolve(form.result, chosen), None
+    index, wanted = wrong if len(counted) == 1 else (None, None)
+    if index is None:
+        shown = ", ".join(in_full(kind) for kind in kinds)
+        return ANY, f"`{function.name}` cannot take {shown} (`{function.name}: {function.rule}`)"
+    return ANY, (f"argument {index + 1} of `{function.name}` is {in_full(kinds[index])}, not "
+                 f"{wanted} (`{function.name}: {function.rule}`)")
+
+
+def in_full(kind) -> str:
+    """A type as a message says it, with the elements of a list: "a list of strings"."""
+    if isinstance(kind, ListOf) and known(kind.item) \
+            and not isinstance(kind.item, (Record, ListOf)):
+        return f"a list of {describe(kind.item).split(' ', 1)[1]}s"
+    return describe(kind)
+
+
+def _mismatch(form: Form, kinds: list, bindings: dict):
+    """(index, what was wanted) of the first argument that does not fit the form, or None."""
+    params = list(form.params)
+    for index, kind in enumerate(kinds):
+        param = params[min(index, len(params) - 1)]
+        if not _fits_term(kind, param.type, bindings):
+            return index, _term_text(param.type)
+    return None
+
+
+def _fits_term(kind, term: Term, bindings: dict) -> bool:
+    if not known(kind):
+        return True
+    shape, value = term
+    if shape == "union":
+        return any(_fits_term(kind, alternative, bindings) for alternative in value)
+    if shape == "var":
+        bindings.setdefault(value, set()).add(kind)
+        return True
+    if shape == "list":
+        if kind == "list":
+            return True
+        return isinstance(kind, ListOf) and _fits_term(kind.item, value, bindings)
+    return value == ANY or general(kind) == value
+
+
+def _resolve(term: Term, chosen: dict):
+    shape, value = term
+    if shape == "var":
+        return chosen.get(value, ANY)
+    if shape == "list":
+        return ListOf(_resolve(value, chosen))
+    if shape == "union":
+        return ANY
+    return value
+
+
+def _term_text(term: Term) -> str:
+    shape, value = term
+    if shape == "union":
+        return " or ".join(_term_text(alternative) for alternative in value)
+    if shape == "list":
+        inner = _term_text(value)
+        if inner in ("a value", "an any"):
+            return "a list"
+        return f"a list of {inner.split(' ', 1)[1]}s"
+    if shape == "var":
+        return "a value"
+    return describe(value)

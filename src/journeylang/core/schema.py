@@ -1,8 +1,10 @@
 """The types that `profile { … }` and `event … { … }` declare, as plain data, and input values
 read by them: what the checker, the input reader and the run share about attributes' types.
 
-A schema's fields are a dict {name: type}, where a type is a name from TYPE_NAMES, "list", or
-the fields of a nested record (a dict of the same shape). The checker builds them from the
+A schema's fields are a dict {name: type}, where a type is a name from TYPE_NAMES, the fields
+of a nested record (a dict of the same shape), or a list of one type, `[type]`, for a list
+of values of that type (`[{"sku": "string"}]` for `[{ sku: string }]`; "list" is a list of
+values of any type). The checker builds them from the
 syntax tree (this layer knows no nodes); the input reader types CSV cells by them; the run
 reads the dates and date-times of JSON inputs by them.
 """
@@ -18,7 +20,7 @@ from .values import NumberError, parse_number
 #: The scalar types an attribute can be declared with.
 TYPE_NAMES = ("string", "number", "bool", "date", "datetime", "time", "duration", "any")
 
-FieldType = Union[str, "Fields"]
+FieldType = Union[str, "Fields", list]
 Fields = dict[str, FieldType]
 
 _UTC = datetime.timezone.utc
@@ -129,6 +131,8 @@ def reader(kind: FieldType | None) -> Callable[[str], object]:
     declared, guessed); each raises SchemaError for a text that is not one."""
     if isinstance(kind, dict):
         raise TypeError("a record is not read from one text")
+    if isinstance(kind, list):
+        return _no_list
     return guess if kind is None else _READERS.get(kind, guess)
 
 
@@ -144,8 +148,9 @@ def column_type(fields: Mapping | None, path: list[str]) -> FieldType | None:
         if kind is None:
             return None
         if not isinstance(kind, dict) and depth < len(path) - 1:
-            raise SchemaError(f"`{'.'.join(path[:depth + 1])}` is declared a {kind}, not a "
-                              "record with attributes")
+            shown_kind = "list" if isinstance(kind, list) else kind
+            raise SchemaError(f"`{'.'.join(path[:depth + 1])}` is declared a {shown_kind}, not "
+                              "a record with attributes")
     if isinstance(kind, dict):
         example = ".".join([*path, next(iter(kind), "name")])
         raise SchemaError(f"`{'.'.join(path)}` is declared a record: give its attributes as "
@@ -181,23 +186,43 @@ def coercer(fields: Mapping) -> Callable[[dict], None] | None:
 
 
 def _plan(fields: Mapping) -> list[tuple[str, object]]:
-    """(name, how) for each field that needs work: a reading function, or a nested plan."""
+    """(name, how) for each field that needs work: a reading function, a nested plan (a
+    list), or for a list of such values, how to work on each of its items (a tuple)."""
     plan: list[tuple[str, object]] = []
     for name, kind in fields.items():
-        if isinstance(kind, dict):
-            nested = _plan(kind)
-            if nested:
-                plan.append((name, nested))
-        elif kind in _MOMENTS:
-            plan.append((name, _MOMENTS[kind]))
+        how = _how(kind)
+        if how is not None:
+            plan.append((name, how))
     return plan
+
+
+def _how(kind):
+    if isinstance(kind, dict):
+        return _plan(kind) or None
+    if isinstance(kind, list):
+        each = _how(kind[0]) if kind else None
+        return None if each is None else (each,)
+    return _MOMENTS.get(kind) if isinstance(kind, str) else None
 
 
 def _apply(plan: list, record: dict) -> None:
     for name, how in plan:
         value = record.get(name)
-        if type(value) is str:
-            if callable(how):
-                record[name] = how(value)
-        elif type(value) is dict and type(how) is list:
-            _apply(how, value)
+        new = _worked(how, value)
+        if new is not value:
+            record[name] = new
+
+
+def _worked(how, value):
+    """The value with the plan's work done (the same object when there was none to do)."""
+    if type(value) is str:
+        return how(value) if callable(how) else value
+    if type(value) is dict and type(how) is list:
+        _apply(how, value)
+    elif type(value) is list and type(how) is tuple:
+        each = how[0]
+        for index, item in enumerate(value):
+            new = _worked(each, item)
+            if new is not item:
+                value[index] = new
+    return value

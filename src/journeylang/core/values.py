@@ -232,6 +232,31 @@ def contains(container, item) -> bool:
     raise JourneyRuntimeError(f"cannot look inside {_a(type_name(container))} with `in`")
 
 
+def index(container, key):
+    """`container[key]`: a list's element by a whole number (from the end when negative), a
+    record's field by a string; null out of range, for a missing key, and for a null
+    container or key; a runtime error for a container or a key of another type."""
+    if container is None or key is None:
+        return None
+    if isinstance(container, list):
+        if isinstance(key, bool) or not isinstance(key, (int, float)):
+            raise JourneyRuntimeError(f"a list is indexed by a whole number, not by "
+                                      f"{_a(type_name(key))} ({describe(key)})")
+        if isinstance(key, float):
+            if not key.is_integer():
+                raise JourneyRuntimeError(f"a list is indexed by a whole number, not by "
+                                          f"{describe(key)}")
+            key = int(key)
+        return container[key] if -len(container) <= key < len(container) else None
+    if isinstance(container, dict):
+        if not isinstance(key, str):
+            raise JourneyRuntimeError(f"a record is indexed by a string (a key), not by "
+                                      f"{_a(type_name(key))} ({describe(key)})")
+        return container.get(key)
+    raise JourneyRuntimeError(f"cannot index {_a(type_name(container))} ({describe(container)}):"
+                              " only a list or a record has elements")
+
+
 # ---- arithmetic ----------------------------------------------------------------------------
 
 class _Beyond(ArithmeticError):

@@ -6,28 +6,38 @@ import datetime
 
 from .. import nodes as n
 from ..core.functions import FUNCTIONS
-from ..core.values import JourneyRuntimeError, arithmetic, comparison, negate, to_text
+from ..core.values import (JourneyRuntimeError, arithmetic, comparison, describe, index,
+                           negate, to_text, type_name)
 
 
 class LocalClock:
     """What an expression may read besides its thread: the run's clock, in the journey's zone,
-    and the run's audiences (audiences.py)."""
+    the names bound by the comprehensions around it (name → a cell holding the element), and
+    the run's audiences (audiences.py)."""
 
-    __slots__ = ("clock", "zone", "audiences")
+    __slots__ = ("clock", "zone", "variables", "audiences")
 
-    def __init__(self, clock, zone, audiences=None):
+    def __init__(self, clock, zone, audiences=None, variables=None):
         self.clock = clock
         self.zone = zone
         self.audiences = audiences
+        self.variables = variables or {}
 
     @property
     def now(self) -> datetime.datetime:
         return self.clock.datetime()
 
+    def binding(self, name: str, cell: list) -> "LocalClock":
+        """The same clock, with `name` bound to what `cell[0]` holds."""
+        return LocalClock(self.clock, self.zone, self.audiences, {**self.variables, name: cell})
+
 
 def _path(node: n.Path, ctx):
     names = node.attributes
-    if node.root == "profile":
+    cell = ctx.variables.get(node.root)
+    if cell is not None:  # a comprehension's name, which hides a `let` of the same name
+        root = lambda path: cell[0]  # noqa: E731
+    elif node.root == "profile":
         if len(names) == 1:
             name = names[0]
             return lambda path: path.instance.profile.get(name)
@@ -80,6 +90,50 @@ def _function_call(node: n.FunctionCall, ctx):
 def _list(node: n.ListExpr, ctx):
     items = [compile_expression(item, ctx) for item in node.items]
     return lambda path: [item(path) for item in items]
+
+
+def _comprehension(node: n.Comprehension, ctx):
+    """Each element of the source in turn in a cell that the element and the condition read
+    (evaluation never re-enters a comprehension while it runs, so one cell serves)."""
+    source = compile_expression(node.source, ctx)
+    name, cell = node.name.name, [None]
+    inner = ctx.binding(name, cell)
+    element = compile_expression(node.element, inner)
+    condition = None if node.condition is None else compile_expression(node.condition, inner)
+
+    def build(path):
+        items = source(path)
+        if items is None:
+            return None
+        if not isinstance(items, list):
+            raise JourneyRuntimeError(f"`for {name} in …` goes over a list, not over a "
+                                      f"{type_name(items)} ({describe(items)})")
+        result = []
+        for item in items:
+            cell[0] = item
+            if condition is None or condition(path) is True:
+                result.append(element(path))
+        cell[0] = None
+        return result
+
+    return build
+
+
+def _index(node: n.Index, ctx):
+    target = compile_expression(node.target, ctx)
+    key = compile_expression(node.key, ctx)
+    return lambda path: index(target(path), key(path))
+
+
+def _member(node: n.Member, ctx):
+    target = compile_expression(node.target, ctx)
+    name = node.name
+
+    def read(path):
+        value = target(path)
+        return value.get(name) if isinstance(value, dict) else None
+
+    return read
 
 
 def _record(node: n.RecordExpr, ctx):
@@ -142,6 +196,8 @@ def may_fail(node) -> bool:
         return any(may_fail(field.value) for field in node.fields)
     if isinstance(node, n.ListExpr):
         return any(may_fail(item) for item in node.items)
+    if isinstance(node, n.Member):
+        return may_fail(node.target)
     return True
 
 
@@ -151,6 +207,9 @@ _COMPILERS = {
     n.Path: _path,
     n.FunctionCall: _function_call,
     n.ListExpr: _list,
+    n.Comprehension: _comprehension,
+    n.Index: _index,
+    n.Member: _member,
     n.RecordExpr: _record,
     n.Unary: _unary,
     n.Binary: _binary,

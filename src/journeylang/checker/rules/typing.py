@@ -6,14 +6,19 @@ from __future__ import annotations
 from ... import nodes as n
 from ..context import Context, walk
 from ..rule import rule, suggest
-from ..types import Record, attribute_type, binary_type, describe, known, type_of
+from ...core.functions import FUNCTIONS
+from ..types import (Element, ListOf, Record, attribute_type, binary_type, call_type,
+                     comprehension_scope, describe, element_type, fits, general, in_full,
+                     index_type, known, type_of)
 
 
 @rule("J301")
 def unknown_attribute(context: Context):
     """With a `profile` schema, `profile.a.b` names declared attributes; with an event's schema,
     `event.a` names its fields (and `set profile.…` too); with an action's `response`, the `let`
-    name bound to its call names the response's fields."""
+    name bound to its call names the response's fields; under an element of a declared list of
+    records (`event.products[0].sku`, `p.sku` in `[… for p in event.products]`), the element's
+    fields."""
     for site in context.sites:
         paths = [node for node in walk(site.expr) if isinstance(node, n.Path)]
         for path in paths:
@@ -34,6 +39,37 @@ def unknown_attribute(context: Context):
         if site.role == "set" and profile is not None:
             yield from _check_path(site.statement.span, "profile", site.target, profile,
                                    "the profile schema")
+    yield from _element_attributes(context)
+
+
+def _element_attributes(context: Context):
+    """Attributes under an element of a declared list of records: after an index or a call
+    (`event.products[0].sku`), and on a comprehension's name (`p.sku`)."""
+    for site, node in context.site_nodes:
+        if isinstance(node, n.Member):
+            target = type_of(node.target, site.scope, context)
+            if isinstance(target, Record) and node.name not in target:
+                written = _written(context, node.target)
+                hint, fix = suggest(node.name, target, node.span,
+                                    lambda close: f"{written}.{close}")
+                yield node.span, f"`{written}` has no field `{node.name}`{hint}", (), fix
+            elif known(target) and not isinstance(target, Record):
+                yield node.span, (f"`{_written(context, node.target)}` is {describe(target)}: "
+                                  f"it has no attribute `{node.name}`")
+        elif isinstance(node, n.Path) and node.attributes \
+                and isinstance(site.scope.lets.get(node.root), Element):
+            binding = site.scope.lets[node.root]
+            element = element_type(type_of(binding.value, binding.scope, context))
+            if known(element):
+                yield from _check_path(node.span, node.root, node.attributes, element,
+                                       f"the elements of `{_written(context, binding.value)}`",
+                                       replaceable=True)
+
+
+def _written(context: Context, node: n.Node) -> str:
+    """An expression as its source writes it."""
+    span = node.span
+    return context.workspace.sources[span.file].text[span.start:span.end]
 
 
 def _check_path(span, root: str, attributes: tuple[str, ...], fields, owner: str,
@@ -75,14 +111,17 @@ def incompatible_operands(context: Context):
 
 @rule("J303")
 def condition_not_boolean(context: Context):
-    """`if`, `where`, `when`, `exit when` and audience conditions are true or false."""
-    for site in context.sites:
-        if site.role != "condition":
-            continue
-        kind = type_of(site.expr, site.scope, context)
+    """`if`, `where`, `when`, `exit when`, audience conditions and a comprehension's `where`
+    are true or false."""
+    conditions = [(site.expr, site.scope) for site in context.sites if site.role == "condition"]
+    conditions += [(node.condition, comprehension_scope(node, site.scope))
+                   for site, node in context.site_nodes
+                   if isinstance(node, n.Comprehension) and node.condition is not None]
+    for expr, scope in conditions:
+        kind = type_of(expr, scope, context)
         if known(kind) and kind != "bool":
-            yield site.expr.span, (f"this condition is {describe(kind)}, not true or false: "
-                                   "compare it (`== …`, `> …`) or test it with exists(…)")
+            yield expr.span, (f"this condition is {describe(kind)}, not true or false: "
+                              "compare it (`== …`, `> …`) or test it with exists(…)")
 
 
 @rule("J304")
@@ -110,10 +149,49 @@ def set_changes_type(context: Context):
         value = type_of(site.expr, site.scope, context)
         if missing is not None or not known(declared) or not known(value):
             continue
-        if isinstance(declared, Record) or isinstance(value, Record):
-            fits = isinstance(declared, Record) and isinstance(value, Record)
-        else:
-            fits = declared == value
-        if not fits:
+        if not fits(value, declared):
             yield site.expr.span, (f"`profile.{'.'.join(site.target)}` is declared "
-                                   f"{describe(declared)}; this is {describe(value)}")
+                                   f"{in_full(declared)}; this is {in_full(value)}")
+
+
+@rule("J306")
+def cannot_index(context: Context):
+    """`xs[i]` indexes a list by a whole number, `r["key"]` a record by a string."""
+    for site, node in context.site_nodes:
+        if isinstance(node, n.Index):
+            container = type_of(node.target, site.scope, context)
+            key = type_of(node.key, site.scope, context)
+            problem = index_type(container, key)[1]
+            if problem is None and general(container) == "list" \
+                    and _fractional(node.key):
+                problem = f"a list is indexed by a whole number, not by {node.key.value}"
+            if problem:
+                yield node.span, problem
+
+
+def _fractional(key) -> bool:
+    """Whether an index is a number literal with a fraction (`xs[0.5]`)."""
+    value = key.value if isinstance(key, n.Literal) else None
+    return isinstance(value, float) and not value.is_integer()
+
+
+@rule("J307")
+def wrong_argument_type(context: Context):
+    """A function's arguments are of the types its type rule takes (docs/functions.md)."""
+    for site, node in context.site_nodes:
+        if isinstance(node, n.FunctionCall) and node.name.name in FUNCTIONS:
+            kinds = [type_of(argument, site.scope, context) for argument in node.arguments]
+            problem = call_type(FUNCTIONS[node.name.name], kinds)[1]
+            if problem:
+                yield node.span, problem
+
+
+@rule("J308")
+def comprehension_over_a_list(context: Context):
+    """`[… for NAME in EXPR]` goes over a list."""
+    for site, node in context.site_nodes:
+        if isinstance(node, n.Comprehension):
+            source = type_of(node.source, site.scope, context)
+            if known(source) and not isinstance(source, ListOf) and general(source) != "list":
+                yield node.source.span, (f"`for {node.name.name} in …` goes over a list, not "
+                                         f"{describe(source)}")
