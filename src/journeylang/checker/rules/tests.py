@@ -1,0 +1,255 @@
+"""Rules about tests (`test "…" { … }`): the journeys, profiles, messages, instants, reasons,
+statements and values they name."""
+
+from __future__ import annotations
+
+import typing
+from typing import Iterator
+
+from ... import nodes as n
+from ...core.instants import TimeError, parse_instant
+from ...diagnostics import line_comments
+from ..context import Context, walk
+from ..rule import did_you_mean, repeats, rule, warning
+
+#: The reasons an expectation can name, by its kind (the trace's reasons).
+REASONS = {
+    n.ExpectRejected: ("active", "reentry", "wait_period", "closed"),
+    n.ExpectExits: ("end", "exit", "exit_criteria", "timeout", "stopped", "error"),
+    n.ExpectSuppressed: ("consent",),
+}
+_STATEMENTS = typing.get_args(n.Statement)
+_LABEL = "label:"
+
+
+def tests_of(context: Context) -> Iterator[n.TestDecl]:
+    for program in context.programs:
+        yield from program.tests
+
+
+def instant_of(instant: n.Instant) -> int:
+    """The instant a test writes, in seconds: a date-time with Z or an offset, or a date (its
+    midnight in UTC); a TimeError for anything else."""
+    text = instant.text
+    return parse_instant(text + "T00:00:00Z" if "T" not in text else text)
+
+
+def statements_of(journey: n.Journey) -> Iterator[n.Node]:
+    """Every statement of a journey, nested ones included, in source order."""
+    for statement in journey.body:
+        for node in walk(statement):
+            if isinstance(node, _STATEMENTS):
+                yield node
+
+
+def labels(source, journey: n.Journey) -> dict[str, n.Node]:
+    """The statements of a journey labelled by a comment `# label: NAME`, by name: the comment
+    ends the statement's first line, or stands alone on the line just above it."""
+    comments = line_comments(source)
+    found: dict[str, n.Node] = {}
+    for statement in statements_of(journey):
+        line = statement.span.line
+        for place in (line, line - 1):
+            comment = comments.get(place)
+            if comment is None or (place != line and source.line_text(place)[
+                    :comment[0] - 1].strip()):
+                continue
+            text = comment[1].lstrip("#").strip()
+            if text.startswith(_LABEL) and text[len(_LABEL):].strip().isidentifier():
+                found.setdefault(text[len(_LABEL):].strip(), statement)
+    return found
+
+
+def _journeys(context: Context) -> dict[str, list[n.Journey]]:
+    found: dict[str, list[n.Journey]] = {}
+    for journey in context.journeys:
+        found.setdefault(journey.name, []).append(journey)
+    return found
+
+
+@rule("J901")
+def unknown_test_journey(context: Context):
+    """A test's lifecycle line and expectations name a journey of the workspace, and a version
+    it has."""
+    journeys = _journeys(context)
+    for test in tests_of(context):
+        for line in test.lines:
+            journey = getattr(line, "journey", None)
+            if journey is None:
+                continue
+            if journey.name not in journeys:
+                yield journey.span, (f'unknown journey "{journey.name}"'
+                                     f"{did_you_mean(journey.name, journeys)}")
+                continue
+            version = getattr(line, "version", None)
+            numbers = sorted(j.version for j in journeys[journey.name])
+            if version is not None and version not in numbers:
+                yield line.span, (f'"{journey.name}" has no version {version} (it has '
+                                  f"{', '.join(map(str, numbers))})")
+
+
+def _given_profiles(test: n.TestDecl) -> set[str]:
+    return {given.id.name for given in test.given(n.TestProfile)}
+
+
+@rule("J902")
+def unknown_test_profile(context: Context):
+    """Every profile a test's events, audiences and expectations name is given by a
+    `profile "ID"` line of that test: a test's run has no other profiles."""
+    for test in tests_of(context):
+        given = _given_profiles(test)
+        named: list[n.Ident] = []
+        for line in test.lines:
+            if isinstance(line, n.TestAudience):
+                named += [n.Ident(item.value, span=item.span) for item in line.members.items
+                          if isinstance(item, n.Literal) and isinstance(item.value, str)]
+            elif isinstance(line.profile if hasattr(line, "profile") else None, n.Ident):
+                named.append(line.profile)
+        for ident in named:
+            if ident.name not in given:
+                yield ident.span, (f'unknown profile "{ident.name}"'
+                                   f"{did_you_mean(ident.name, given)}: give it in this test "
+                                   f'with `profile "{ident.name}"`')
+
+
+def _sends(context: Context) -> set[tuple[str, str]]:
+    return {(node.channel, node.message) for journey in context.journeys
+            for node in statements_of(journey) if isinstance(node, n.Send)}
+
+
+@warning("J903")
+def message_never_sent(context: Context):
+    """A message a test expects (or expects not) is sent by some journey of the workspace (a
+    warning: such an expectation can only pass, or only fail)."""
+    sends = _sends(context)
+    messages = {message for _, message in sends}
+    for test in tests_of(context):
+        for line in test.lines:
+            if isinstance(line, (n.ExpectMessage, n.ExpectSuppressed, n.ExpectSent)) \
+                    and line.message is not None:
+                if line.channel is not None and (line.channel, line.message) not in sends:
+                    yield line.span, (f'no journey sends {line.channel} "{line.message}"'
+                                      f"{did_you_mean(line.message, messages)}")
+
+
+def _instants(test: n.TestDecl) -> Iterator[n.Instant]:
+    for line in test.lines:
+        for node in line.children():
+            if isinstance(node, n.Instant):
+                yield node
+
+
+@rule("J904")
+def bad_test_instant(context: Context):
+    """A test's instants are date-times with Z or an offset (or dates, at midnight UTC),
+    within the calendar; none comes before the test's `start` or after its `until`, and a
+    window `between A and B` has A at or before B."""
+    for test in tests_of(context):
+        times: dict[int, int] = {}
+        for instant in _instants(test):
+            try:
+                times[id(instant)] = instant_of(instant)
+            except TimeError as error:
+                yield instant.span, str(error)
+        start = next((times.get(id(s.at)) for s in test.given(n.TestStart)), None)
+        until = next((times.get(id(s.at)) for s in test.given(n.TestUntil)), None)
+        for line in test.lines:
+            if isinstance(line, n.ExpectMessage) and line.until is not None:
+                low, high = times.get(id(line.at)), times.get(id(line.until))
+                if low is not None and high is not None and high < low:
+                    yield line.until.span, (f"the window ends ({line.until.text}) before it "
+                                            f"begins ({line.at.text})")
+            if isinstance(line, (n.TestStart, n.TestUntil)):
+                continue
+            for instant in (node for node in line.children() if isinstance(node, n.Instant)):
+                moment = times.get(id(instant))
+                if moment is None:
+                    continue
+                if start is not None and moment < start:
+                    yield instant.span, f"{instant.text} is before the test's start"
+                elif until is not None and moment > until:
+                    yield instant.span, f"{instant.text} is after the test's until"
+
+
+@rule("J905")
+def unknown_reason(context: Context):
+    """`because REASON` names a reason of its kind: rejections are active, reentry,
+    wait_period or closed; exits end, exit, exit_criteria, timeout, stopped or error;
+    suppressions consent."""
+    for test in tests_of(context):
+        for line in test.lines:
+            reasons = REASONS.get(type(line))
+            if reasons and line.reason is not None and line.reason.name not in reasons:
+                yield line.reason.span, (f"`{line.reason.name}` is not a reason here"
+                                         f"{did_you_mean(line.reason.name, reasons)}; the "
+                                         f"reasons are {', '.join(reasons)}")
+
+
+@rule("J906")
+def duplicate_test_name(context: Context):
+    """Test names are unique in a workspace (`journey test -k` and reports name them)."""
+    tests = list(tests_of(context))
+    for test, first in repeats((test.name, test) for test in tests):
+        yield test.span, f'a test named "{test.name}" already exists', (
+            ("the first one is here", first.span),)
+
+
+@rule("J907")
+def unknown_statement(context: Context):
+    """`expect reached "J" line N` names a line where a statement of that journey starts;
+    `label NAME` a statement labelled `# label: NAME`."""
+    journeys = _journeys(context)
+    for test in tests_of(context):
+        for line in test.lines:
+            if not isinstance(line, n.ExpectReached) or line.journey.name not in journeys:
+                continue
+            versions = journeys[line.journey.name]
+            if line.label is not None:
+                known = {name for journey in versions for name in labels(
+                    context.workspace.sources[journey.span.file], journey)}
+                if line.label.name not in known:
+                    yield line.label.span, (
+                        f'no statement of "{line.journey.name}" is labelled '
+                        f"`{line.label.name}`{did_you_mean(line.label.name, known)}: label one "
+                        f"with a comment `# label: {line.label.name}`")
+            elif not any(node.span.line == line.line for journey in versions
+                         for node in statements_of(journey)):
+                yield line.span, f'no statement of "{line.journey.name}" starts on line {line.line}'
+
+
+def _values(line) -> Iterator[n.Node]:
+    """The parts of a test line that must be constants."""
+    if isinstance(line, n.TestProfile):
+        yield from (line.attributes,)
+    elif isinstance(line, n.TestEvent):
+        yield line.data
+    elif isinstance(line, n.TestFixture):
+        yield from (line.match, line.result)
+    elif isinstance(line, n.TestAudience):
+        yield line.members
+    elif isinstance(line, (n.ExpectProfile, n.ExpectSent)):
+        yield line.value
+
+
+@rule("J908")
+def test_value_not_constant(context: Context):
+    """A test's data is constant (literals, lists and records of them): profiles, events,
+    fixtures and the values expectations compare with; an audience lists profile ids, and
+    `expect sent` compares with a whole number."""
+    for test in tests_of(context):
+        for line in test.lines:
+            for value in _values(line):
+                if value is None:
+                    continue
+                try:
+                    data = n.constant_value(value)
+                except n.NotConstant as error:
+                    yield error.node.span, ("a test's data is constant: write a literal (a "
+                                            "string, number, true, false, null, date), a list or "
+                                            "a record of them")
+                    continue
+                if isinstance(line, n.TestAudience) and not all(isinstance(i, str) for i in data):
+                    yield value.span, 'an audience lists profile ids: ["p1", "p2"]'
+                if isinstance(line, n.ExpectSent) and (
+                        isinstance(data, bool) or not isinstance(data, int) or data < 0):
+                    yield value.span, "`expect sent` counts messages: compare with a whole number"
