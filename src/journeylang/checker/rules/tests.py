@@ -128,8 +128,10 @@ def message_never_sent(context: Context):
             if isinstance(line, (n.ExpectMessage, n.ExpectSuppressed, n.ExpectSent)) \
                     and line.message is not None:
                 if line.channel is not None and (line.channel, line.message) not in sends:
-                    yield line.span, (f'no journey sends {line.channel} "{line.message}"'
-                                      f"{did_you_mean(line.message, messages)}")
+                    channels = sorted(c for c, message in sends if message == line.message)
+                    hint = (f" (it is sent by {' and '.join(channels)})" if channels
+                            else did_you_mean(line.message, messages))
+                    yield line.span, f'no journey sends {line.channel} "{line.message}"{hint}'
 
 
 def _instants(test: n.TestDecl) -> Iterator[n.Instant]:
