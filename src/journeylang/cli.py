@@ -185,12 +185,13 @@ def test_command(paths, pattern, verbose, junit, show_coverage, jobs) -> None:
     """
     from .testing import TestingError, coverage, junit_xml, render_text, run_tests
 
-    workspace = _load(paths)
     try:
-        run = run_tests(workspace if jobs == 1 else paths, pattern, verbose, jobs)
+        run = run_tests(paths, pattern, verbose, jobs)
+    except WorkspaceError as error:
+        raise click.UsageError(str(error)) from None
     except TestingError as error:
         if error.diagnostics:
-            click.echo(render_all(error.diagnostics, workspace.sources) + "\n")
+            click.echo(render_all(error.diagnostics, error.sources) + "\n")
             sys.stdout.flush()
             click.echo(f"error: {error}", err=True)
             sys.exit(1)

@@ -88,7 +88,23 @@ def _message(expectation: n.ExpectMessage, outcome: Outcome) -> str | None:
                 f"({getattr(suppressed[0], 'reason', 'consent')})")
     if sends:
         return f"{who} got no {expectation.channel}{_when(window)}; it got {_listed(sends)}"
-    return f"{who} got no message at all"
+    return f"{who} got no message at all{_why_nothing(who, outcome)}"
+
+
+def _why_nothing(who: str, outcome: Outcome) -> str:
+    """Why a profile got nothing, when its entries say: it was held out, or turned away, or
+    never entered a journey."""
+    entries = [record for record in outcome.records if record.profile == who
+               and isinstance(record, (r.Enter, r.Reject, r.Holdout))]
+    if not entries:
+        return " (it entered no journey)"
+    if any(isinstance(record, r.Enter) for record in entries):
+        return ""
+    first = entries[0]
+    if isinstance(first, r.Holdout):
+        return f' (it was held out of "{first.journey}" at {format_instant(first.time)})'
+    return (f' (it was rejected from "{first.journey}" at {format_instant(first.time)} '
+            f"because {first.reason})")
 
 
 def _suppressed(expectation: n.ExpectSuppressed, outcome: Outcome) -> str | None:

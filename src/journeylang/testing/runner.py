@@ -7,16 +7,19 @@ import concurrent.futures
 import fnmatch
 import json
 import os
+import pathlib
+import posixpath
 from typing import Iterable
 
 import attrs
 
 from .. import nodes as n
 from ..checker import check_workspace
+from ..checker.rules.tests import in_scope
 from ..diagnostics import Diagnostic
 from ..inputs import InputError
 from ..run import SimulationError, simulate
-from ..workspace import Workspace, load
+from ..workspace import Workspace, display_name, journey_files, load
 from .expectations import Outcome, failure
 from .givens import inputs_of
 
@@ -25,13 +28,16 @@ PARALLEL_FROM = 8
 
 
 class TestingError(Exception):
-    """The tests cannot run: the workspace has errors (carried), or it holds no test."""
+    """The tests cannot run: the workspace has errors (carried, with the workspace's sources),
+    or it holds no test."""
 
     __test__ = False  # not a test class, for pytest
 
-    def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None):
+    def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None,
+                 sources: dict | None = None):
         super().__init__(message)
         self.diagnostics = diagnostics or []
+        self.sources = sources or {}
 
 
 @attrs.frozen
@@ -88,10 +94,13 @@ class TestRun:
         return all(result.passed for result in self.results)
 
 
-def selected(workspace: Workspace, pattern: str | None) -> list[n.TestDecl]:
-    """The workspace's tests whose name matches `pattern` (a part of the name, or a glob with
-    `*`, `?` or `[…]`; case does not matter), in file and source order."""
-    tests = [test for program in workspace.programs.values() for test in program.tests]
+def selected(workspace: Workspace, pattern: str | None,
+             files: set[str] | None = None) -> list[n.TestDecl]:
+    """The workspace's tests (those of `files`, when given) whose name matches `pattern` (a
+    part of the name, or a glob with `*`, `?` or `[…]`; case does not matter), in file and
+    source order."""
+    tests = [test for name, program in workspace.programs.items()
+             if files is None or name in files for test in program.tests]
     if pattern is None:
         return tests
     wanted = pattern.lower()
@@ -105,13 +114,20 @@ def run_tests(paths: Iterable[str | os.PathLike] | Workspace, pattern: str | Non
     """Check the workspace, then run its tests (those matching `pattern`). `jobs` is the
     number of processes (default: the machine's cores, when there are PARALLEL_FROM tests or
     more). Raises TestingError when the workspace has errors or no test matches."""
-    paths = paths if isinstance(paths, Workspace) else [os.fspath(p) for p in paths]
+    files = None
+    if not isinstance(paths, Workspace):
+        # a file's tests see the journeys of its directory: that directory is loaded
+        named = [os.fspath(p) for p in paths]
+        files = {display_name(path) for path in journey_files(named)}
+        paths = list(dict.fromkeys(os.path.dirname(p) or "." if os.path.isfile(p) else p
+                                   for p in named))
     workspace = paths if isinstance(paths, Workspace) else load(paths)
     diagnostics = check_workspace(workspace)
     errors = [d for d in diagnostics if d.is_error]
     if errors:
-        raise TestingError(f"{len(errors)} error(s) in the workspace: no test was run", diagnostics)
-    tests = selected(workspace, pattern)
+        raise TestingError(f"{len(errors)} error(s) in the workspace: no test was run",
+                           diagnostics, workspace.sources)
+    tests = selected(workspace, pattern, files)
     if not tests:
         raise TestingError("no test matches " + (f"`{pattern}`" if pattern else "in the workspace"))
     keys = [_key(workspace, test) for test in tests]
@@ -145,8 +161,20 @@ def _run_in_worker(key: tuple[str, int], verbose: bool) -> TestResult:
     return run_test(_worker_workspace, _worker_workspace.programs[file].tests[index], verbose)
 
 
+def scope(workspace: Workspace, test: n.TestDecl) -> Workspace:
+    """The part of the workspace a test sees: the files of its directory and below."""
+    programs = {name: program for name, program in workspace.programs.items()
+                if in_scope(test.span.file, name)}
+    if len(programs) == len(workspace.programs):
+        return workspace
+    directory = posixpath.dirname(test.span.file)
+    return Workspace(pathlib.Path(directory or "."),
+                     {name: workspace.sources[name] for name in programs}, programs, ())
+
+
 def run_test(workspace: Workspace, test: n.TestDecl, verbose: bool = False) -> TestResult:
-    """Run one test: a simulation of the workspace given only the test's inputs."""
+    """Run one test: a simulation of the journeys it sees given only the test's inputs."""
+    workspace = scope(workspace, test)
     inputs = inputs_of(test, workspace.journeys)
     try:
         result = simulate(workspace, profiles=inputs.profiles, events=inputs.events,

@@ -3,6 +3,7 @@ statements and values they name."""
 
 from __future__ import annotations
 
+import posixpath
 import typing
 from typing import Iterator
 
@@ -20,6 +21,13 @@ REASONS = {
 }
 _STATEMENTS = typing.get_args(n.Statement)
 _LABEL = "label:"
+
+
+def in_scope(test_file: str, file: str) -> bool:
+    """Whether a test in `test_file` sees the journeys of `file`: those of its directory and
+    of the directories below it (docs/testing.md)."""
+    directory = posixpath.dirname(test_file)
+    return not directory or file.startswith(directory + "/")
 
 
 def tests_of(context: Context) -> Iterator[n.TestDecl]:
@@ -60,19 +68,21 @@ def labels(source, journey: n.Journey) -> dict[str, n.Node]:
     return found
 
 
-def _journeys(context: Context) -> dict[str, list[n.Journey]]:
+def _journeys(context: Context, test: n.TestDecl) -> dict[str, list[n.Journey]]:
+    """The journeys a test sees, by name (each with its versions)."""
     found: dict[str, list[n.Journey]] = {}
     for journey in context.journeys:
-        found.setdefault(journey.name, []).append(journey)
+        if in_scope(test.span.file, journey.span.file):
+            found.setdefault(journey.name, []).append(journey)
     return found
 
 
 @rule("J901")
 def unknown_test_journey(context: Context):
-    """A test's lifecycle line and expectations name a journey of the workspace, and a version
-    it has."""
-    journeys = _journeys(context)
+    """A test's lifecycle line and expectations name a journey it sees (one in its directory or
+    below), and a version that journey has."""
     for test in tests_of(context):
+        journeys = _journeys(context, test)
         for line in test.lines:
             journey = getattr(line, "journey", None)
             if journey is None:
@@ -112,18 +122,18 @@ def unknown_test_profile(context: Context):
                                    f'with `profile "{ident.name}"`')
 
 
-def _sends(context: Context) -> set[tuple[str, str]]:
-    return {(node.channel, node.message) for journey in context.journeys
-            for node in statements_of(journey) if isinstance(node, n.Send)}
+def _sends(context: Context, test: n.TestDecl) -> set[tuple[str, str]]:
+    return {(node.channel, node.message) for versions in _journeys(context, test).values()
+            for journey in versions for node in statements_of(journey) if isinstance(node, n.Send)}
 
 
 @warning("J903")
 def message_never_sent(context: Context):
     """A message a test expects (or expects not) is sent by some journey of the workspace (a
     warning: such an expectation can only pass, or only fail)."""
-    sends = _sends(context)
-    messages = {message for _, message in sends}
     for test in tests_of(context):
+        sends = _sends(context, test)
+        messages = {message for _, message in sends}
         for line in test.lines:
             if isinstance(line, (n.ExpectMessage, n.ExpectSuppressed, n.ExpectSent)) \
                     and line.message is not None:
@@ -200,8 +210,8 @@ def duplicate_test_name(context: Context):
 def unknown_statement(context: Context):
     """`expect reached "J" line N` names a line where a statement of that journey starts;
     `label NAME` a statement labelled `# label: NAME`."""
-    journeys = _journeys(context)
     for test in tests_of(context):
+        journeys = _journeys(context, test)
         for line in test.lines:
             if not isinstance(line, n.ExpectReached) or line.journey.name not in journeys:
                 continue
