@@ -129,7 +129,9 @@ def run_tests(paths: Iterable[str | os.PathLike] | Workspace, pattern: str | Non
                            diagnostics, workspace.sources)
     tests = selected(workspace, pattern, files)
     if not tests:
-        raise TestingError("no test matches " + (f"`{pattern}`" if pattern else "in the workspace"))
+        raise TestingError(f"no test matches `{pattern}`" if pattern else
+                           "no test in " + ", ".join(map(str, paths)) + ': write one with '
+                           '`test "NAME" { … }` (docs/testing.md)')
     keys = [_key(workspace, test) for test in tests]
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if isinstance(paths, Workspace) or workers < 2 or len(tests) < max(PARALLEL_FROM, 2):
@@ -184,7 +186,7 @@ def run_test(workspace: Workspace, test: n.TestDecl, verbose: bool = False) -> T
         why = str(error)
         if error.diagnostics:
             first = next(d for d in error.diagnostics if d.is_error)
-            why = f"{why}: {first.span}: {first.message}"
+            why = f"{first.span}: {first.message}"
         return _unrun(test, f"the test's run cannot start: {why}")
     except InputError as error:
         return _unrun(test, f"the test's run cannot start: {error.message}")

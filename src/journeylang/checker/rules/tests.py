@@ -199,9 +199,11 @@ def unknown_reason(context: Context):
 
 @rule("J906")
 def duplicate_test_name(context: Context):
-    """Test names are unique in a workspace (`journey test -k` and reports name them)."""
+    """Test names are unique among the tests of a directory (`journey test -k` and the
+    reports name them)."""
     tests = list(tests_of(context))
-    for test, first in repeats((test.name, test) for test in tests):
+    for test, first in repeats(((posixpath.dirname(test.span.file), test.name), test)
+                               for test in tests):
         yield test.span, f'a test named "{test.name}" already exists', (
             ("the first one is here", first.span),)
 
