@@ -38,7 +38,7 @@ RULES: tuple[Rule, ...] = (
     versions.locked_journey_missing,
     tests.unknown_test_journey, tests.unknown_test_profile, tests.message_never_sent,
     tests.bad_test_instant, tests.unknown_reason, tests.duplicate_test_name,
-    tests.unknown_statement, tests.test_value_not_constant,
+    tests.unknown_statement, tests.test_value_not_constant, tests.profile_given_twice,
 )
 
 

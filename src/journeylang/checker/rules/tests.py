@@ -267,3 +267,13 @@ def test_value_not_constant(context: Context):
                 if isinstance(line, n.ExpectSent) and (
                         isinstance(data, bool) or not isinstance(data, int) or data < 0):
                     yield value.span, "`expect sent` counts messages: compare with a whole number"
+
+
+@rule("J909")
+def profile_given_twice(context: Context):
+    """A test gives each profile once (all its attributes on one `profile` line)."""
+    for test in tests_of(context):
+        given = [(line.id.name, line) for line in test.given(n.TestProfile)]
+        for line, first in repeats(given):
+            yield line.id.span, (f'profile "{line.id.name}" is given twice in this test: give '
+                                 "its attributes on one line"), (("first given here", first.span),)
