@@ -6,6 +6,7 @@ from __future__ import annotations
 import concurrent.futures
 import fnmatch
 import json
+import multiprocessing
 import os
 import pathlib
 import posixpath
@@ -137,9 +138,7 @@ def run_tests(paths: Iterable[str | os.PathLike] | Workspace, pattern: str | Non
     if isinstance(paths, Workspace) or workers < 2 or len(tests) < max(PARALLEL_FROM, 2):
         results = [run_test(workspace, test, verbose) for test in tests]
     else:
-        with concurrent.futures.ProcessPoolExecutor(
-                max_workers=min(workers, len(tests)), initializer=_start_worker,
-                initargs=(paths,)) as pool:
+        with _pool(min(workers, len(tests)), workspace, paths) as pool:
             results = list(pool.map(_run_in_worker, keys, [verbose] * len(keys),
                                     chunksize=max(1, len(keys) // (workers * 4))))
     warnings = tuple(d for d in diagnostics if not d.is_error)
@@ -151,6 +150,18 @@ def _key(workspace: Workspace, test: n.TestDecl) -> tuple[str, int]:
 
 
 _worker_workspace: Workspace | None = None
+
+
+def _pool(workers: int, workspace: Workspace, paths) -> concurrent.futures.ProcessPoolExecutor:
+    """Processes that hold the workspace: forked from this one where the system can (they
+    inherit it, parsed), else started afresh and loading it from `paths`."""
+    global _worker_workspace
+    if "fork" in multiprocessing.get_all_start_methods():
+        _worker_workspace = workspace
+        return concurrent.futures.ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    return concurrent.futures.ProcessPoolExecutor(
+        max_workers=workers, initializer=_start_worker, initargs=(paths,))
 
 
 def _start_worker(paths) -> None:
