@@ -1,5 +1,6 @@
-"""What `journey check` and `journey test` give CI: SARIF 2.1.0 (checked with the schema of
-its required parts shipped beside this file), GitHub annotations, JUnit XML (checked with a
+"""What `journey check` and `journey test` give CI: SARIF 2.1.0 (checked with the published
+OASIS schema, errata 01, shipped beside this file as sarif-schema-2.1.0.json, and with a schema
+of the parts SARIF requires and journey gives), GitHub annotations, JUnit XML (checked with a
 JUnit schema), warnings as errors, and the pre-commit hooks."""
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from ..conftest import CASES, EXAMPLES, ROOT
 
 HERE = pathlib.Path(__file__).parent
 SARIF_SCHEMA = json.loads((HERE / "sarif-2.1.0-required.schema.json").read_text())
+PUBLISHED_SARIF = jsonschema.Draft4Validator(
+    json.loads((HERE / "sarif-schema-2.1.0.json").read_text()),
+    format_checker=jsonschema.FormatChecker())
 JUNIT_SCHEMA = xmlschema.XMLSchema(HERE / "junit.xsd")
 WITH_PROBLEMS = CASES / "check" / "J901-unknown-test-journey"
 
@@ -34,6 +38,7 @@ def test_sarif_is_valid_and_locates_every_problem(monkeypatch):
     result = journey("check", ".", "--format", "sarif", cwd=WITH_PROBLEMS, monkeypatch=monkeypatch)
     assert result.exit_code == 1
     log = json.loads(result.output)
+    PUBLISHED_SARIF.validate(log)
     jsonschema.validate(log, SARIF_SCHEMA)
     run = log["runs"][0]
     rules = run["tool"]["driver"]["rules"]
@@ -53,6 +58,7 @@ def test_sarif_without_problems_has_no_results(monkeypatch):
                      monkeypatch=monkeypatch)
     assert result.exit_code == 0
     log = json.loads(result.output)
+    PUBLISHED_SARIF.validate(log)
     jsonschema.validate(log, SARIF_SCHEMA)
     assert log["runs"][0]["results"] == []
 
@@ -63,6 +69,8 @@ def test_the_sarif_schema_refuses_what_sarif_forbids(monkeypatch):
     del log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(log, SARIF_SCHEMA)
+    with pytest.raises(jsonschema.ValidationError):
+        PUBLISHED_SARIF.validate({**log, "version": "2.0.0"})
 
 
 def test_github_annotations_are_workflow_commands(monkeypatch):
