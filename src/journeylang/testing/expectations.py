@@ -143,8 +143,8 @@ def _entry_story(who: str, journey: str, outcome: Outcome) -> str:
         else:
             told.append(f"was rejected at {when} because {record.reason}")
     if not told:
-        return f'{who} never tried to enter "{journey}"'
-    return f"{who} " + ", then ".join(told)
+        return "it never tried to enter"
+    return "it " + ", then ".join(told)
 
 
 def _enters(expectation: n.ExpectEnters, outcome: Outcome) -> str | None:
@@ -153,7 +153,9 @@ def _enters(expectation: n.ExpectEnters, outcome: Outcome) -> str | None:
                                        or e.version == expectation.version)
            for e in _entries(who, journey, outcome)):
         return None
-    return _entry_story(who, journey, outcome)
+    version = "" if expectation.version is None else f" version {expectation.version}"
+    return f'{who} did not enter "{journey}"{version}: {_entry_story(who, journey, outcome)}'
+
 
 
 def _rejected(expectation: n.ExpectRejected, outcome: Outcome) -> str | None:
@@ -161,7 +163,9 @@ def _rejected(expectation: n.ExpectRejected, outcome: Outcome) -> str | None:
     rejections = [e for e in _entries(who, journey, outcome) if isinstance(e, r.Reject)]
     if any(expectation.reason is None or e.reason == expectation.reason.name for e in rejections):
         return None
-    return _entry_story(who, journey, outcome)
+    because = "" if expectation.reason is None else f" because {expectation.reason.name}"
+    return (f'{who} was not rejected from "{journey}"{because}: '
+            f"{_entry_story(who, journey, outcome)}")
 
 
 def _exits(expectation: n.ExpectExits, outcome: Outcome) -> str | None:
@@ -174,7 +178,8 @@ def _exits(expectation: n.ExpectExits, outcome: Outcome) -> str | None:
         return f'{who} exited "{journey}" {shown}, not because {expectation.reason.name}'
     if any(isinstance(e, r.Enter) for e in _entries(who, journey, outcome)):
         return f'{who} is still in "{journey}" at the end of the run'
-    return _entry_story(who, journey, outcome)
+    return f'{who} never entered "{journey}": {_entry_story(who, journey, outcome)}'
+
 
 
 def _compare(operator: str, left, right) -> bool:
