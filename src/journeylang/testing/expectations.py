@@ -206,8 +206,8 @@ def _profile(expectation: n.ExpectProfile, outcome: Outcome) -> str | None:
     value = outcome.profiles.get(who)
     for name in expectation.path:
         value = value.get(name) if isinstance(value, dict) else None
-    wanted = n.constant_value(expectation.value)
-    if _compare(expectation.operator, value, _comparable(value, wanted)):
+    wanted = _comparable(value, n.constant_value(expectation.value))
+    if _compare(expectation.operator, value, wanted):
         return None
     attribute = ".".join(expectation.path)
     return (f"{who}'s {attribute} is {describe(value)} at the end of the run, not "
