@@ -1,5 +1,4 @@
-"""Diagnostics as data, and their rendering: `file:line:col: error[CODE]: message`, line, caret;
-for CI as JSON, GitHub annotations or SARIF; and the comments that silence a code on a line."""
+"""Diagnostics as data, rendered for people, JSON, GitHub or SARIF; comments that silence one."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Each expectation of a test held against what its run did: None when it holds, else what
-happened instead, in the user's words."""
+"""Each expectation of a test held against what its run did; when it fails, what happened."""
 
 from __future__ import annotations
 

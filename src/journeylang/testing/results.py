@@ -1,5 +1,4 @@
-"""A test run told: a line per test and the failures at their lines, JUnit XML for CI, and
-the statements no test reached."""
+"""A test run told: a line per test, failures at their lines, JUnit XML, and coverage."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Running a workspace's tests: each a fresh, seeded simulation through `run.simulate`, in
-parallel over the machine's cores when there are many, results in the tests' order."""
+"""Running tests: each a fresh seeded `run.simulate`, in a process pool when there are many."""
 
 from __future__ import annotations
 

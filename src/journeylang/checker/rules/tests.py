@@ -1,5 +1,4 @@
-"""Rules about tests (`test "…" { … }`): the journeys, profiles, messages, instants, reasons,
-statements and values they name."""
+"""Rules about tests: the journeys, profiles, messages, instants, reasons and values they name."""
 
 from __future__ import annotations
 
