@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import typing
+import weakref
 from typing import Iterator
 
 from ... import nodes as n
@@ -25,7 +26,10 @@ _LABEL = "label:"
 def in_scope(test_file: str, file: str) -> bool:
     """Whether a test in `test_file` sees the journeys of `file`: those of its directory and
     of the directories below it (docs/testing.md)."""
-    directory = posixpath.dirname(test_file)
+    return _below(posixpath.dirname(test_file), file)
+
+
+def _below(directory: str, file: str) -> bool:
     return not directory or file.startswith(directory + "/")
 
 
@@ -67,21 +71,62 @@ def labels(source, journey: n.Journey) -> dict[str, n.Node]:
     return found
 
 
-def _journeys(context: Context, test: n.TestDecl) -> dict[str, list[n.Journey]]:
-    """The journeys a test sees, by name (each with its versions)."""
-    found: dict[str, list[n.Journey]] = {}
-    for journey in context.journeys:
-        if in_scope(test.span.file, journey.span.file):
-            found.setdefault(journey.name, []).append(journey)
-    return found
+class _Seen:
+    """What the tests of one check see, worked out once: for each directory holding tests, the
+    journeys its tests see by name (each with its versions); each journey's statements."""
+
+    def __init__(self, context: Context):
+        by_directory: dict[str, list[n.Journey]] = {}
+        for journey in context.journeys:
+            by_directory.setdefault(posixpath.dirname(journey.span.file), []).append(journey)
+        self.scopes: dict[str, dict[str, list[n.Journey]]] = {
+            directory: {} for directory in sorted(
+                {posixpath.dirname(test.span.file) for test in tests_of(context)})}
+        for holder, journeys in by_directory.items():
+            directory = holder
+            while True:  # the journeys of a directory are seen from it and every one above
+                scope = self.scopes.get(directory)
+                if scope is not None:
+                    for journey in journeys:
+                        scope.setdefault(journey.name, []).append(journey)
+                above = posixpath.dirname(directory)
+                if above == directory:  # "" or "/"
+                    break
+                directory = above
+        self._statements: dict[int, list[n.Node]] = {}
+
+    def statements(self, journey: n.Journey) -> list[n.Node]:
+        found = self._statements.get(id(journey))
+        if found is None:
+            found = self._statements[id(journey)] = list(statements_of(journey))
+        return found
+
+
+_SEEN: "weakref.WeakKeyDictionary[Context, _Seen]" = weakref.WeakKeyDictionary()
+
+
+def _seen(context: Context) -> _Seen:
+    seen = _SEEN.get(context)
+    if seen is None:
+        seen = _SEEN[context] = _Seen(context)
+    return seen
+
+
+def _scopes(context: Context) -> dict[str, dict[str, list[n.Journey]]]:
+    return _seen(context).scopes
+
+
+def _scope(scopes, test: n.TestDecl) -> dict[str, list[n.Journey]]:
+    return scopes[posixpath.dirname(test.span.file)]
 
 
 @rule("J901")
 def unknown_test_journey(context: Context):
     """A test's lifecycle line and expectations name a journey it sees (one in its directory or
     below), and a version that journey has."""
+    scopes = _scopes(context)
     for test in tests_of(context):
-        journeys = _journeys(context, test)
+        journeys = _scope(scopes, test)
         for line in test.lines:
             journey = getattr(line, "journey", None)
             if journey is None:
@@ -121,17 +166,21 @@ def unknown_test_profile(context: Context):
                                    f'with `profile "{ident.name}"`')
 
 
-def _sends(context: Context, test: n.TestDecl) -> set[tuple[str, str]]:
-    return {(node.channel, node.message) for versions in _journeys(context, test).values()
-            for journey in versions for node in statements_of(journey) if isinstance(node, n.Send)}
+def _sends(seen: _Seen, journeys: dict[str, list[n.Journey]]) -> set[tuple[str, str]]:
+    return {(node.channel, node.message) for versions in journeys.values()
+            for journey in versions for node in seen.statements(journey)
+            if isinstance(node, n.Send)}
 
 
 @warning("J903")
 def message_never_sent(context: Context):
     """A message a test expects (or expects not) is sent by some journey of the workspace (a
     warning: such an expectation can only pass, or only fail)."""
+    seen = _seen(context)
+    sends_by_directory = {directory: _sends(seen, journeys)
+                          for directory, journeys in seen.scopes.items()}
     for test in tests_of(context):
-        sends = _sends(context, test)
+        sends = sends_by_directory[posixpath.dirname(test.span.file)]
         messages = {message for _, message in sends}
         for line in test.lines:
             if isinstance(line, (n.ExpectMessage, n.ExpectSuppressed, n.ExpectSent)) \
@@ -143,11 +192,12 @@ def message_never_sent(context: Context):
                     yield line.span, f'no journey sends {line.channel} "{line.message}"{hint}'
 
 
-def _instants(test: n.TestDecl) -> Iterator[n.Instant]:
-    for line in test.lines:
-        for node in line.children():
-            if isinstance(node, n.Instant):
-                yield node
+def _instants(line) -> Iterator[n.Instant]:
+    """The instants a test's line writes (all are in its `at` and `until`)."""
+    for name in ("at", "until"):
+        instant = getattr(line, name, None)
+        if isinstance(instant, n.Instant):
+            yield instant
 
 
 @rule("J904")
@@ -157,7 +207,7 @@ def bad_test_instant(context: Context):
     window `between A and B` has A at or before B."""
     for test in tests_of(context):
         times: dict[int, int] = {}
-        for instant in _instants(test):
+        for instant in (instant for line in test.lines for instant in _instants(line)):
             try:
                 times[id(instant)] = instant_of(instant)
             except TimeError as error:
@@ -172,7 +222,7 @@ def bad_test_instant(context: Context):
                                             f"begins ({line.at.text})")
             if isinstance(line, (n.TestStart, n.TestUntil)):
                 continue
-            for instant in (node for node in line.children() if isinstance(node, n.Instant)):
+            for instant in _instants(line):
                 moment = times.get(id(instant))
                 if moment is None:
                     continue
@@ -211,22 +261,28 @@ def duplicate_test_name(context: Context):
 def unknown_statement(context: Context):
     """`expect reached "J" line N` names a line where a statement of that journey starts;
     `label NAME` a statement labelled `# label: NAME`."""
+    seen = _seen(context)
+    known_labels: dict[int, dict] = {}  # by journey, worked out when first asked for
+    lines: dict[int, set[int]] = {}
     for test in tests_of(context):
-        journeys = _journeys(context, test)
+        journeys = _scope(seen.scopes, test)
         for line in test.lines:
             if not isinstance(line, n.ExpectReached) or line.journey.name not in journeys:
                 continue
             versions = journeys[line.journey.name]
+            for journey in versions:
+                if id(journey) not in lines:
+                    lines[id(journey)] = {node.span.line for node in seen.statements(journey)}
+                    known_labels[id(journey)] = labels(
+                        context.workspace.sources[journey.span.file], journey)
             if line.label is not None:
-                known = {name for journey in versions for name in labels(
-                    context.workspace.sources[journey.span.file], journey)}
+                known = {name for journey in versions for name in known_labels[id(journey)]}
                 if line.label.name not in known:
                     yield line.label.span, (
                         f'no statement of "{line.journey.name}" is labelled '
                         f"`{line.label.name}`{did_you_mean(line.label.name, known)}: label one "
                         f"with a comment `# label: {line.label.name}`")
-            elif not any(node.span.line == line.line for journey in versions
-                         for node in statements_of(journey)):
+            elif not any(line.line in lines[id(journey)] for journey in versions):
                 yield line.span, f'no statement of "{line.journey.name}" starts on line {line.line}'
 
 
