@@ -28,11 +28,14 @@ def generate(directory: pathlib.Path, lines: int) -> int:
     """Write copies of the examples (journeys, audiences and actions renamed, one directory per copy); return the
     number of lines written."""
     examples = sorted((ROOT / "examples").rglob("*.journey"))
+    names = sorted({name for example in examples for name in re.findall(
+        r'journey "([^"]+)"', example.read_text(encoding="utf-8"))}, key=len, reverse=True)
     written, copy = 0, 0
     while written < lines:
         for example in examples:
             text = example.read_text(encoding="utf-8")
-            text = re.sub(r'journey "([^"]+)"', rf'journey "\1 #{copy}"', text)
+            for name in names:  # in the journeys and in the tests that name them
+                text = text.replace(f'"{name}"', f'"{name} #{copy}"')
             for declared in re.findall(r'^(?:audience|action) "([^"]+)"', text, flags=re.MULTILINE):
                 text = text.replace(f'"{declared}"', f'"{declared} #{copy}"')
             target = directory / f"copy{copy:03d}" / example.relative_to(ROOT / "examples")

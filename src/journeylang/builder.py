@@ -414,6 +414,136 @@ class Builder(Transformer):
     def exit(self, children):
         return n.Exit(span=self._span(children))
 
+    # ---- tests --------------------------------------------------------------------------
+
+    def test(self, children):
+        return n.TestDecl(self._text(children[1], "a test name"), tuple(children[3:-1]),
+                          span=self._span(children))
+
+    def _instant_node(self, token: Token) -> n.Instant:
+        return n.Instant(str(token), span=self._token_span(token))
+
+    def _profile_id(self, token: Token) -> n.Ident:
+        return self._name(token, "a profile id")
+
+    def test_start(self, children):
+        return n.TestStart(self._instant_node(children[1]), span=self._span(children))
+
+    def test_until(self, children):
+        return n.TestUntil(self._instant_node(children[1]), span=self._span(children))
+
+    def test_seed(self, children):
+        value = self._number(children[1])
+        if value is not None and not isinstance(value, int):
+            self._error("J109", f"`{children[1]}` is not a seed: a seed is a whole number",
+                        self._token_span(children[1]))
+            value = None
+        return n.TestSeed(value or 0, span=self._span(children))
+
+    def test_profile(self, children):
+        return n.TestProfile(self._profile_id(children[1]), children[2],
+                             span=self._span(children))
+
+    def test_event(self, children):
+        name_end = next(i for i, child in enumerate(children) if str(child) == "for"
+                        and isinstance(child, Token) and child.type != "NAME")
+        at = children[name_end + 3:]
+        return n.TestEvent(self._event(children[1:name_end]),
+                           self._profile_id(children[name_end + 1]), self._instant_node(at[0]),
+                           at[1], span=self._span(children))
+
+    def test_audience(self, children):
+        return n.TestAudience(self._name(children[1], "an audience name"), children[3],
+                              span=self._span(children))
+
+    def test_fixture(self, children):
+        return n.TestFixture(self._name(children[1], "a data source name"), _value(children[2]),
+                             children[4], span=self._span(children))
+
+    def test_failing_call(self, children):
+        return n.TestFailingCall(self._name(children[2], "an action name"),
+                                 span=self._span(children))
+
+    def test_lifecycle(self, children):
+        version = _value(children[2])
+        return n.TestLifecycle(str(children[0]), self._name(children[1], "a journey name"),
+                               version, self._instant_node(children[4]), span=self._span(children))
+
+    def moment_at(self, children):
+        return self._part((self._instant_node(children[1]), None), children)
+
+    def moment_between(self, children):
+        return self._part((self._instant_node(children[1]), self._instant_node(children[3])), children)
+
+    def expect_message(self, children):
+        moment = children[5] if len(children) > 5 else None
+        at, until = _value(moment) or (None, None)
+        return n.ExpectMessage(self._profile_id(children[1]), False, str(children[3]),
+                               self._text(children[4], "a message id"), at, until,
+                               span=self._span(children))
+
+    def expect_no_message(self, children):
+        rest = [child for child in children[4:] if child is not None]
+        channel = next((c for c in rest if isinstance(c, Token) and c.type != "STRING"), None)
+        message = next((c for c in rest if isinstance(c, Token) and c.type == "STRING"), None)
+        moment = next((c for c in rest if isinstance(c, _Part)), None)
+        at, until = _value(moment) or (None, None)
+        return n.ExpectMessage(
+            self._profile_id(children[1]), True, None if channel is None else str(channel),
+            None if message is None else self._text(message, "a message id"), at, until,
+            span=self._span(children))
+
+    def reason(self, children):
+        return self._ident(children[0])
+
+    def _reason(self, children):
+        return children[-1] if isinstance(children[-1], n.Ident) else None
+
+    def expect_suppressed(self, children):
+        return n.ExpectSuppressed(self._profile_id(children[1]), str(children[3]),
+                                  self._text(children[4], "a message id"),
+                                  self._reason(children), span=self._span(children))
+
+    def expect_enters(self, children):
+        return n.ExpectEnters(self._profile_id(children[1]),
+                              self._name(children[3], "a journey name"), _value(children[4]),
+                              span=self._span(children))
+
+    def expect_rejected(self, children):
+        return n.ExpectRejected(self._profile_id(children[1]),
+                                self._name(children[4], "a journey name"),
+                                self._reason(children), span=self._span(children))
+
+    def expect_exits(self, children):
+        return n.ExpectExits(self._profile_id(children[1]),
+                             self._name(children[3], "a journey name"),
+                             self._reason(children), span=self._span(children))
+
+    def expect_profile(self, children):
+        path = tuple(str(child) for child in children[3:-2] if child.type == "NAME")
+        return n.ExpectProfile(self._profile_id(children[2]), path, str(children[-2]),
+                               children[-1], span=self._span(children))
+
+    def expect_sent(self, children):
+        message = children[3]
+        return n.ExpectSent(str(children[2]),
+                            None if message is None else self._text(message, "a message id"),
+                            str(children[4]), children[5], span=self._span(children))
+
+    def expect_reached(self, children):
+        place = children[-1].value
+        return n.ExpectReached(children[1] is not None, self._name(children[3], "a journey name"),
+                               place if isinstance(place, int) else None,
+                               place if isinstance(place, n.Ident) else None,
+                               span=self._span(children))
+
+    def reached_line(self, children):
+        value = self._number(children[1])
+        return self._part(value if isinstance(value, int) else 0, children)
+
+    def reached_label(self, children):
+        return self._part(self._ident(children[1]), children)
+
     # ---- expressions --------------------------------------------------------------------
 
     def literal(self, children):

@@ -9,7 +9,7 @@ import click
 
 from . import __version__
 from .checker import check_workspace
-from .diagnostics import render_all, summary, to_json
+from .diagnostics import as_errors, render_all, summary, to_github, to_json, to_sarif
 from .workspace import WorkspaceError, load
 
 _FILE = click.Path(exists=True, dir_okay=False)
@@ -51,22 +51,34 @@ def _load(paths):
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option("--format", "output", type=FORMATS, default="text", show_default=True,
-              help="text for people, json for tools")
-def check(paths: tuple[str, ...], output: str) -> None:
+@click.option("--format", "output", type=click.Choice(["text", "json", "github", "sarif"]),
+              default="text", show_default=True,
+              help="text for people, json for tools, github annotations or SARIF 2.1.0 for CI")
+@click.option("--warnings-as-errors", is_flag=True,
+              help="report every warning as an error (and exit 1 on one)")
+def check(paths: tuple[str, ...], output: str, warnings_as_errors: bool) -> None:
     """Report every problem in the journeys under PATH (files or directories).
 
-    Exits 0 when there is no error (warnings allowed), 1 when there is one.
+    Exits 0 when there is no error (warnings allowed), 1 when there is one. A comment
+    `# journey: ignore[J202]` silences that code on its line.
 
     \b
     Examples:
       journey check examples/
       journey check welcome.journey --format json
+      journey check examples/ --format sarif > journey.sarif
     """
     workspace = _load(paths)
     diagnostics = check_workspace(workspace)
+    if warnings_as_errors:
+        diagnostics = as_errors(diagnostics)
     if output == "json":
         click.echo(to_json(diagnostics))
+    elif output == "github":
+        if diagnostics:
+            click.echo(to_github(diagnostics, {code: rule[0] for code, rule in _codes().items()}))
+    elif output == "sarif":
+        click.echo(to_sarif(diagnostics, workspace.sources, _codes(), __version__))
     else:
         if diagnostics:
             click.echo(render_all(diagnostics, workspace.sources) + "\n")
@@ -74,6 +86,14 @@ def check(paths: tuple[str, ...], output: str) -> None:
         files = sum(1 for name in workspace.sources if name.endswith(".journey"))
         click.echo(summary(diagnostics, files or 1), err=True)
     sys.exit(1 if any(d.is_error for d in diagnostics) else 0)
+
+
+def _codes() -> dict[str, tuple[str, str, str]]:
+    """Every code the tool reports: its name, default severity and what it says."""
+    from .checker import RULES
+    from .diagnostics import OTHER_CODES
+    return {**OTHER_CODES, **{rule.code: (rule.name, rule.severity.value, rule.doc)
+                              for rule in RULES}}
 
 
 @main.command()
@@ -199,6 +219,58 @@ def graph(path, name, version, output) -> None:
     writers = {"svg": drawing.to_svg, "mermaid": drawing.to_mermaid, "dot": drawing.to_dot,
                "html": drawing.to_html}
     click.echo(writers[output](flow), nl=False)
+
+
+@main.command("test")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("-k", "pattern", metavar="PATTERN",
+              help="run only the tests whose name holds PATTERN (or matches it, with * ? [ ])")
+@click.option("-v", "--verbose", is_flag=True, help="show the trace of a failing test's profile")
+@click.option("--junit-xml", "junit", type=click.Path(dir_okay=False, writable=True),
+              metavar="FILE", help="write the results as JUnit XML, for CI")
+@click.option("--coverage", "show_coverage", is_flag=True,
+              help="list, per journey, the statements no test reached")
+@click.option("-j", "--jobs", type=click.IntRange(1), metavar="N",
+              help="processes to run the tests in (default: the machine's cores)")
+def test_command(paths, pattern, verbose, junit, show_coverage, jobs) -> None:
+    """Run the tests (`test "…" { … }`) written in the journeys under PATH.
+
+    Each test is a fresh, seeded simulation of the workspace with only what the test gives.
+    Exits 0 when every test passes, 1 when one fails (or the workspace has errors).
+
+    \b
+    Examples:
+      journey test examples/
+      journey test examples/welcome -k gold -v
+      journey test examples/ --junit-xml results.xml --coverage
+    """
+    from .testing import TestingError, coverage, junit_xml, render_text, run_tests
+
+    try:
+        run = run_tests(paths, pattern, verbose, jobs)
+    except WorkspaceError as error:
+        raise click.UsageError(str(error)) from None
+    except TestingError as error:
+        if error.diagnostics:
+            click.echo(render_all(error.diagnostics, error.sources) + "\n")
+            sys.stdout.flush()
+            click.echo(f"error: {error}", err=True)
+            sys.exit(1)
+        raise click.UsageError(str(error)) from None
+    if run.warnings:
+        click.echo(render_all(run.warnings, run.workspace.sources) + "\n", err=True)
+    click.echo(render_text(run), nl=False)
+    if show_coverage:
+        click.echo("\n" + coverage(run), nl=False)
+    if junit is not None:
+        try:
+            with open(junit, "w", encoding="utf-8") as handle:
+                handle.write(junit_xml(run))
+        except OSError as error:
+            click.echo(f"error: {junit}: cannot write the JUnit report ({error.strerror})",
+                       err=True)
+            sys.exit(1)
+    sys.exit(0 if run.passed else 1)
 
 
 def entry() -> None:

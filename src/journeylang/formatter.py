@@ -717,6 +717,156 @@ class _Printer:
     def _exit(self, node: n.Exit) -> None:
         self._token("exit")
 
+    # ---- tests ------------------------------------------------------------------------------
+
+    def _test(self, node: n.TestDecl) -> None:
+        self._token("test")
+        self._take(_terminal("STRING"))
+        outer = self._open()
+        for line in node.lines:
+            self._statement(line)
+        self._close(outer, bool(node.lines))
+
+    def _test_start(self, node: n.TestStart) -> None:
+        self._token("start")
+        self._leaf(node.at)
+
+    def _test_until(self, node: n.TestUntil) -> None:
+        self._token("until")
+        self._leaf(node.at)
+
+    def _test_seed(self, node: n.TestSeed) -> None:
+        self._token("seed")
+        self._take(_terminal("NUMBER"))
+
+    def _test_profile(self, node: n.TestProfile) -> None:
+        self._token("profile")
+        self._leaf(node.id)
+        if node.attributes is not None:
+            self._expr(node.attributes)
+
+    def _test_event(self, node: n.TestEvent) -> None:
+        self._token("event")
+        self._event_name(node.event)
+        self._token("for")
+        self._leaf(node.profile)
+        self._token("at")
+        self._leaf(node.at)
+        if node.data is not None:
+            self._expr(node.data)
+
+    def _test_audience(self, node: n.TestAudience) -> None:
+        self._token("audience")
+        self._leaf(node.name)
+        self._token("=")
+        self._expr(node.members)
+
+    def _test_fixture(self, node: n.TestFixture) -> None:
+        self._token("fixture")
+        self._leaf(node.source)
+        self._with(node.match)
+        self._token("=")
+        self._expr(node.result)
+
+    def _test_failing_call(self, node: n.TestFailingCall) -> None:
+        self._token("fixture")
+        self._token("call")
+        self._leaf(node.action)
+        self._token("fails")
+
+    def _test_lifecycle(self, node: n.TestLifecycle) -> None:
+        self._token(node.action)
+        self._leaf(node.journey)
+        self._version(node.version)
+        self._token("at")
+        self._leaf(node.at)
+
+    def _version(self, version: int | None) -> None:
+        if version is not None:
+            self._token("version")
+            self._take(_terminal("NUMBER"))
+
+    def _expect(self, profile: n.Ident, verb: str) -> None:
+        self._token("expect")
+        self._leaf(profile)
+        self._token(verb)
+
+    def _reason(self, reason: n.Ident | None) -> None:
+        if reason is not None:
+            self._token("because")
+            self._leaf(reason)
+
+    def _expect_message(self, node: n.ExpectMessage) -> None:
+        self._expect(node.profile, "gets")
+        if node.negated:
+            self._token("no")
+        if node.channel is not None:
+            self._token(node.channel)
+        if node.message is not None:
+            self._take(_terminal("STRING"))
+        if node.at is not None and node.until is None:
+            self._token("at")
+            self._leaf(node.at)
+        elif node.at is not None:
+            self._token("between")
+            self._leaf(node.at)
+            self._token("and")
+            self._leaf(node.until)
+
+    def _expect_suppressed(self, node: n.ExpectSuppressed) -> None:
+        self._expect(node.profile, "suppressed")
+        self._token(node.channel)
+        self._take(_terminal("STRING"))
+        self._reason(node.reason)
+
+    def _expect_enters(self, node: n.ExpectEnters) -> None:
+        self._expect(node.profile, "enters")
+        self._leaf(node.journey)
+        self._version(node.version)
+
+    def _expect_rejected(self, node: n.ExpectRejected) -> None:
+        self._expect(node.profile, "rejected")
+        self._token("from")
+        self._leaf(node.journey)
+        self._reason(node.reason)
+
+    def _expect_exits(self, node: n.ExpectExits) -> None:
+        self._expect(node.profile, "exits")
+        self._leaf(node.journey)
+        self._reason(node.reason)
+
+    def _expect_profile(self, node: n.ExpectProfile) -> None:
+        self._token("expect")
+        self._token("profile")
+        self._leaf(node.profile)
+        for _ in node.path:
+            self._token(".", space=False)
+            self._take(_terminal("NAME"), space=False)
+        self._token(node.operator)
+        self._expr(node.value)
+
+    def _expect_sent(self, node: n.ExpectSent) -> None:
+        self._token("expect")
+        self._token("sent")
+        self._token(node.channel)
+        if node.message is not None:
+            self._take(_terminal("STRING"))
+        self._token(node.operator)
+        self._expr(node.value)
+
+    def _expect_reached(self, node: n.ExpectReached) -> None:
+        self._token("expect")
+        if node.negated:
+            self._token("never")
+        self._token("reached")
+        self._leaf(node.journey)
+        if node.label is not None:
+            self._token("label")
+            self._leaf(node.label)
+        else:
+            self._token("line")
+            self._take(_terminal("NUMBER"))
+
     # ---- expressions ------------------------------------------------------------------------
 
     def _expr(self, node, space: bool = True) -> None:
@@ -919,6 +1069,7 @@ _DECLARATIONS = {
     n.AudienceDecl: _Printer._audience,
     n.ActionDecl: _Printer._action,
     n.Journey: _Printer._journey,
+    n.TestDecl: _Printer._test,
 }
 _STATEMENTS = {
     n.Reentry: _Printer._reentry,
@@ -944,6 +1095,23 @@ _STATEMENTS = {
     n.Rate: _Printer._rate,
     n.ActionCap: _Printer._action_cap,
     n.ActionResponse: _Printer._response,
+    n.TestStart: _Printer._test_start,
+    n.TestUntil: _Printer._test_until,
+    n.TestSeed: _Printer._test_seed,
+    n.TestProfile: _Printer._test_profile,
+    n.TestEvent: _Printer._test_event,
+    n.TestAudience: _Printer._test_audience,
+    n.TestFixture: _Printer._test_fixture,
+    n.TestFailingCall: _Printer._test_failing_call,
+    n.TestLifecycle: _Printer._test_lifecycle,
+    n.ExpectMessage: _Printer._expect_message,
+    n.ExpectSuppressed: _Printer._expect_suppressed,
+    n.ExpectEnters: _Printer._expect_enters,
+    n.ExpectRejected: _Printer._expect_rejected,
+    n.ExpectExits: _Printer._expect_exits,
+    n.ExpectProfile: _Printer._expect_profile,
+    n.ExpectSent: _Printer._expect_sent,
+    n.ExpectReached: _Printer._expect_reached,
 }
 _EXPRESSIONS = {
     n.Literal: _Printer._one_token,

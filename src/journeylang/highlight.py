@@ -12,13 +12,20 @@ CHANNELS = ("email", "sms", "push", "inapp", "whatsapp")
 CONSTANTS = ("true", "false", "null")
 #: Words that are operators.
 WORD_OPERATORS = ("and", "or", "not", "in")
-#: Every other keyword. Together these four lists are the grammar's keywords (a test checks).
+#: Every other keyword. Together these five lists are the grammar's keywords (a test checks).
 KEYWORDS = (
     "action", "after", "always", "at", "audience", "branch", "call", "cap", "else", "error",
     "event", "every", "exit", "fetch", "for", "fork", "holdout", "if", "join", "journey",
     "let", "never", "on", "per", "primary", "profile", "rate", "read", "reentry", "response",
     "send", "set", "split", "starting", "timeout", "timezone", "until", "version", "wait",
     "when", "where", "with", "within",
+)
+
+#: The soft keywords of tests (`test "…" { expect … }`): keywords inside a test only.
+TEST_KEYWORDS = (
+    "because", "between", "close", "enters", "exits", "expect", "fails", "fixture", "from",
+    "gets", "label", "line", "no", "publish", "reached", "rejected", "seed", "sent",
+    "start", "stop", "suppressed", "test",
 )
 
 #: Durations such as `90s` or `1d`, a kind of number.
@@ -61,6 +68,7 @@ class JourneyLexer(RegexLexer):
             (words(WORD_OPERATORS, suffix=r"\b"), Operator.Word),
             (words(CHANNELS, suffix=r"\b"), Name.Builtin),
             (words(KEYWORDS, suffix=r"\b"), Keyword),
+            (words(TEST_KEYWORDS, suffix=r"\b"), Keyword),
             (r"[A-Za-z_][A-Za-z0-9_]*(?=\s*\()", Name.Function),
             (r"[A-Za-z_][A-Za-z0-9_]*", Name),
             (r"==|!=|<=|>=|<|>|\+|-|\*|/|%|=", Operator),

@@ -492,7 +492,216 @@ class ActionDecl(Node):
         return found
 
 
-Declaration = Union[ProfileSchema, EventSchema, AudienceDecl, ActionDecl, Journey]
+
+
+# ---- tests (docs/testing.md) ---------------------------------------------------------
+
+
+@node
+class Instant(Node):
+    """An instant as a test writes it (a date-time with Z or an offset, or a date: its
+    midnight in UTC); the checker and the test runner read its text."""
+
+    text: str
+
+
+@node
+class TestStart(Node):
+    at: Instant
+
+
+@node
+class TestUntil(Node):
+    at: Instant
+
+
+@node
+class TestSeed(Node):
+    seed: int
+
+
+@node
+class TestProfile(Node):
+    """`profile "ID" [{ attributes }]`: a profile of the test's run."""
+
+    id: Ident
+    attributes: RecordExpr | None
+
+
+@node
+class TestEvent(Node):
+    """`event NAME for "ID" at INSTANT [{ data }]`."""
+
+    event: Ident
+    profile: Ident
+    at: Instant
+    data: RecordExpr | None
+
+
+@node
+class TestAudience(Node):
+    """`audience "NAME" = ["ID", ...]`: an audience given as data."""
+
+    name: Ident
+    members: ListExpr
+
+
+@node
+class TestFixture(Node):
+    """`fixture "SOURCE" [with { ... }] = VALUE`: what a fetch of that source answers."""
+
+    source: Ident
+    match: RecordExpr | None
+    result: Expr
+
+
+@node
+class TestFailingCall(Node):
+    """`fixture call "ACTION" fails`: every call of that action fails."""
+
+    action: Ident
+
+
+@node
+class TestLifecycle(Node):
+    """`publish | close | stop "JOURNEY" [version N] at INSTANT`."""
+
+    action: str
+    journey: Ident
+    version: int | None
+    at: Instant
+
+
+@node
+class ExpectMessage(Node):
+    """`expect "ID" gets CHANNEL "MESSAGE" [at T | between T and T]`, and with `no`
+    (`negated`) `expect "ID" gets no [CHANNEL ["MESSAGE"]] [...]`."""
+
+    profile: Ident
+    negated: bool
+    channel: str | None
+    message: str | None
+    at: Instant | None = None
+    until: Instant | None = None  # with `at`, the end of a window `between at and until`
+
+
+@node
+class ExpectSuppressed(Node):
+    profile: Ident
+    channel: str
+    message: str
+    reason: Ident | None
+
+
+@node
+class ExpectEnters(Node):
+    profile: Ident
+    journey: Ident
+    version: int | None
+
+
+@node
+class ExpectRejected(Node):
+    profile: Ident
+    journey: Ident
+    reason: Ident | None
+
+
+@node
+class ExpectExits(Node):
+    profile: Ident
+    journey: Ident
+    reason: Ident | None
+
+
+@node
+class ExpectProfile(Node):
+    """`expect profile "ID".a.b OP VALUE`: an attribute at the end of the run."""
+
+    profile: Ident
+    path: tuple[str, ...]
+    operator: str
+    value: Expr
+
+
+@node
+class ExpectSent(Node):
+    """`expect sent CHANNEL ["MESSAGE"] OP COUNT`: delivered messages over the run."""
+
+    channel: str
+    message: str | None
+    operator: str
+    value: Expr
+
+
+@node
+class ExpectReached(Node):
+    """`expect [never] reached "JOURNEY" line N | label NAME`."""
+
+    negated: bool
+    journey: Ident
+    line: int | None
+    label: Ident | None
+
+
+Given = Union[TestStart, TestUntil, TestSeed, TestProfile, TestEvent, TestAudience, TestFixture,
+              TestFailingCall, TestLifecycle]
+Expectation = Union[ExpectMessage, ExpectSuppressed, ExpectEnters, ExpectRejected, ExpectExits,
+                    ExpectProfile, ExpectSent, ExpectReached]
+EXPECTATIONS = (ExpectMessage, ExpectSuppressed, ExpectEnters, ExpectRejected, ExpectExits,
+                ExpectProfile, ExpectSent, ExpectReached)
+
+
+@node
+class TestDecl(Node):
+    """`test "NAME" { ... }`: givens and expectations, in source order."""
+
+    name: str
+    lines: tuple[Union[Given, Expectation], ...]
+
+    @property
+    def givens(self) -> tuple[Given, ...]:
+        return tuple(line for line in self.lines if not isinstance(line, EXPECTATIONS))
+
+    @property
+    def expectations(self) -> tuple[Expectation, ...]:
+        return tuple(line for line in self.lines if isinstance(line, EXPECTATIONS))
+
+    def given(self, kind: type) -> tuple:
+        return tuple(line for line in self.lines if isinstance(line, kind))
+
+
+class NotConstant(ValueError):
+    """A test's value that is not a constant; carries the node that is not."""
+
+    def __init__(self, node: Node):
+        super().__init__("not a constant")
+        self.node = node
+
+
+def constant_value(expr: Node):
+    """A constant expression of a test (a literal, a list or a record of them, a negative
+    number) as the data a JSON input file would hold: dates and date-times as ISO text.
+    Raises NotConstant at the first part that is not one."""
+    if isinstance(expr, Literal):
+        value = expr.value
+        if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
+            return value.isoformat()
+        if isinstance(value, datetime.timedelta):
+            raise NotConstant(expr)
+        return value
+    if isinstance(expr, ListExpr):
+        return [constant_value(item) for item in expr.items]
+    if isinstance(expr, RecordExpr):
+        return {field.key: constant_value(field.value) for field in expr.fields}
+    if isinstance(expr, Unary) and expr.operator == "-" and isinstance(expr.operand, Literal) \
+            and isinstance(expr.operand.value, (int, float)) \
+            and not isinstance(expr.operand.value, bool):
+        return -expr.operand.value
+    raise NotConstant(expr)
+
+
+Declaration = Union[ProfileSchema, EventSchema, AudienceDecl, ActionDecl, Journey, TestDecl]
 
 
 @node
@@ -504,6 +713,10 @@ class Program(Node):
     @property
     def journeys(self) -> tuple[Journey, ...]:
         return tuple(d for d in self.declarations if isinstance(d, Journey))
+
+    @property
+    def tests(self) -> tuple[TestDecl, ...]:
+        return tuple(d for d in self.declarations if isinstance(d, TestDecl))
 
     @property
     def audiences(self) -> tuple[AudienceDecl, ...]:

@@ -43,9 +43,10 @@ class _Lexer(lark.lexer.Lexer):
     does not follow `.`, `{` or `,` nor opens a call where a name can stand; otherwise it is a
     NAME. So `waiting` is one name, `event.wait` and `with { event: 1 }` use keywords as names,
     `join(profile.tags)` calls the function `join`, and `let send = 1` is refused as "found
-    `send`" rather than puzzling the parser one token later. The second edition's words
-    (SOFT_KEYWORDS) are keywords only where the parser can take them, so that programs naming
-    a `let`, a branch or an attribute after them keep their meaning."""
+    `send`" rather than puzzling the parser one token later. A soft keyword (one that only
+    tests use, or one the second edition added: SECOND_EDITION) is a keyword only where the
+    parser can take it, so that programs naming a `let`, a branch or an attribute after one keep
+    their meaning."""
 
     __future_interface__ = 2  # lex(lexer_state, parser_state), with the text as a TextSlice
     _NAME_POSITIONS = frozenset({"DOT", "LBRACE", "COMMA"})
@@ -56,6 +57,8 @@ class _Lexer(lark.lexer.Lexer):
             -t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
         self.keywords = {t.pattern.value: t.name for t in terminals
                          if t.pattern.type == "str" and _WORD.fullmatch(t.pattern.value)}
+        self.soft = frozenset(self.keywords[word] for word in soft_keywords()
+                              if word in self.keywords)
         keyword_types = set(self.keywords.values())
         ignored = set(lexer_conf.ignore)
         self.skip = re.compile("(?:%s)*" % "|".join(
@@ -68,7 +71,8 @@ class _Lexer(lark.lexer.Lexer):
         text = lexer_state.text.text
         position, end = lexer_state.text.start, lexer_state.text.end
         states = parser_state.parse_conf.parse_table.states
-        keywords, skip, match = self.keywords, self.skip.match, self.token.match
+        keywords, soft, skip = self.keywords, self.soft, self.skip.match
+        match = self.token.match
         recent = _Lexer.recent = collections.deque(maxlen=3)
         previous = None
         while True:
@@ -83,11 +87,10 @@ class _Lexer(lark.lexer.Lexer):
                 keyword = keywords.get(found.group())
                 if keyword is not None:
                     acceptable = states[parser_state.position]
-                    if keyword in acceptable or (
-                            previous not in self._NAME_POSITIONS
-                            and found.group() not in SOFT_KEYWORDS and not (
+                    if keyword in acceptable or (keyword not in soft and (
+                            previous not in self._NAME_POSITIONS and not (
                                 "NAME" in acceptable
-                                and _calls(text, skip(text, found.end()).end()))):
+                                and _calls(text, skip(text, found.end()).end())))):
                         kind = keyword
             token = Token(kind, found.group(), position, end_pos=found.end())
             recent.append(token)
@@ -98,8 +101,8 @@ class _Lexer(lark.lexer.Lexer):
 
 _WORD = re.compile(r"[a-z_]+")
 
-#: Keywords added after the first edition: names wherever the parser cannot take the keyword.
-SOFT_KEYWORDS = frozenset({"action", "rate", "cap", "per", "response"})
+#: Keywords the second edition added to the language: names where the parser cannot take them.
+SECOND_EDITION = frozenset({"action", "rate", "cap", "per", "response"})
 
 
 def _calls(text: str, position: int) -> bool:
@@ -124,6 +127,19 @@ def _parser() -> tuple[lark.Lark, Builder]:
     )
     builder.parse_expression = functools.partial(_parse, parser, start="expr")
     return parser, builder
+
+
+@functools.cache
+def soft_keywords() -> frozenset[str]:
+    """The keywords that only tests use (the grammar's section on tests): each is a keyword
+    only where the parser can take it, and a name everywhere else, so that programs written
+    before tests existed keep their names (`let start = …`, `event.sent`)."""
+    text = grammar_text()
+    section = re.search(r"// ---- tests .*?(?=\n// ---- )", text, flags=re.DOTALL)
+    inside = set(re.findall(r'"([a-z_]+)"', section.group())) if section else set()
+    outside = set(re.findall(r'"([a-z_]+)"', text.replace(section.group(), "") if section
+                             else text))
+    return frozenset(inside - outside) | SECOND_EDITION
 
 
 @functools.cache

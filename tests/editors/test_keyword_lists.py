@@ -20,14 +20,14 @@ def split_words(alternation: str, separator: str) -> set[str]:
 
 def test_pygments_lexer():
     lexer = {*highlight.KEYWORDS, *highlight.CHANNELS, *highlight.CONSTANTS,
-             *highlight.WORD_OPERATORS}
+             *highlight.WORD_OPERATORS, *highlight.TEST_KEYWORDS}
     assert lexer == GRAMMAR
 
 
 def test_textmate_grammar():
     grammar = json.loads((ROOT / "editors/vscode/syntaxes/journey.tmLanguage.json").read_text())
     found = set()
-    for rule in ("keyword", "channel", "constant", "word-operator"):
+    for rule in ("keyword", "test-keyword", "channel", "constant", "word-operator"):
         alternation = re.search(r"\(\?:([a-z_|]+)\)", grammar["repository"][rule]["match"])[1]
         found |= split_words(alternation, "|")
     assert found == GRAMMAR
@@ -36,7 +36,7 @@ def test_textmate_grammar():
 def test_vim_syntax():
     syntax = (ROOT / "editors/vim/syntax/journey.vim").read_text()
     found = set()
-    for group in ("Keyword", "Channel", "Constant", "OperatorWord"):
+    for group in ("Keyword", "TestKeyword", "Channel", "Constant", "OperatorWord"):
         alternation = re.search(rf'syn match journey{group} "\\<\\%\(([a-z_\\|]+)\\\)\\>"',
                                 syntax)[1]
         found |= split_words(alternation, "\\|")

@@ -10,6 +10,7 @@ endif
 " (event.wait, profile.consent.sms) can be an attribute: a later match wins.
 syn match journeyFunction "\<\h\w*\ze\s*("
 syn match journeyKeyword "\<\%(action\|after\|always\|at\|audience\|branch\|call\|cap\|else\|error\|event\|every\|exit\|fetch\|for\|fork\|holdout\|if\|join\|journey\|let\|never\|on\|per\|primary\|profile\|rate\|read\|reentry\|response\|send\|set\|split\|starting\|timeout\|timezone\|until\|version\|wait\|when\|where\|with\|within\)\>"
+syn match journeyTestKeyword "\<\%(because\|between\|close\|enters\|exits\|expect\|fails\|fixture\|from\|gets\|label\|line\|no\|publish\|reached\|rejected\|seed\|sent\|start\|stop\|suppressed\|test\)\>"
 syn match journeyChannel "\<\%(email\|sms\|push\|inapp\|whatsapp\)\>"
 syn match journeyConstant "\<\%(true\|false\|null\)\>"
 syn match journeyOperatorWord "\<\%(and\|or\|not\|in\)\>"
@@ -29,7 +30,7 @@ syn match journeyDate "\<\d\{4}-\d\d-\d\d\>"
 syn match journeyDateTime "\<\d\{4}-\d\d-\d\dT\d\d:\d\d\%(:\d\d\)\=\%(Z\|[+-]\d\d:\d\d\)\="
 syn match journeyOperator "==\|!=\|<=\|>=\|[<>+*/%=-]"
 
-syn cluster journeyExpression contains=journeyKeyword,journeyComprehensionName,journeyChannel,journeyConstant,journeyOperatorWord,journeyFunction,journeyPathRoot,journeyAttribute,journeyNumber,journeyPercent,journeyDuration,journeyTime,journeyDate,journeyDateTime,journeyOperator,journeyString
+syn cluster journeyExpression contains=journeyKeyword,journeyTestKeyword,journeyComprehensionName,journeyChannel,journeyConstant,journeyOperatorWord,journeyFunction,journeyPathRoot,journeyAttribute,journeyNumber,journeyPercent,journeyDuration,journeyTime,journeyDate,journeyDateTime,journeyOperator,journeyString
 
 syn match journeyEscape +\\[nt"\\{}]+ contained
 syn region journeyInterpolation matchgroup=journeyInterpolationDelimiter start=+{+ end=+}+ contained contains=@journeyExpression
@@ -38,6 +39,7 @@ syn region journeyString start=+"+ skip=+\\.+ end=+"+ end=+$+ contains=journeyEs
 syn match journeyComment "#.*$" contains=@Spell
 
 hi def link journeyKeyword Keyword
+hi def link journeyTestKeyword Keyword
 hi def link journeyChannel Type
 hi def link journeyConstant Boolean
 hi def link journeyOperatorWord Operator

@@ -5,14 +5,15 @@ from __future__ import annotations
 import pathlib
 from typing import Mapping
 
-from ..diagnostics import Diagnostic
+from .. import nodes as n
+from ..diagnostics import Diagnostic, apply_ignores
 from ..inputs import AUDIENCES_FILE, InputError, load_audiences
 from ..lockfile import Lock, LockError, lock_path, read_lock
 from ..source import Source
 from ..workspace import Workspace, display_name
 from .context import Context
 from .rule import Rule
-from .rules import guardrails, names, structure, typing, versions
+from .rules import guardrails, names, structure, tests, typing, versions
 
 #: Every rule, in code order. docs/diagnostics.md shows each with a failing example.
 RULES: tuple[Rule, ...] = (
@@ -38,6 +39,9 @@ RULES: tuple[Rule, ...] = (
     versions.reentry_changes_between_versions, versions.published_version_changed,
     versions.published_version_missing, versions.one_draft_at_the_top,
     versions.locked_journey_missing,
+    tests.unknown_test_journey, tests.unknown_test_profile, tests.message_never_sent,
+    tests.bad_test_instant, tests.unknown_reason, tests.duplicate_test_name,
+    tests.unknown_statement, tests.test_value_not_constant, tests.profile_given_twice,
 )
 
 
@@ -65,10 +69,19 @@ def check_workspace(workspace: Workspace, audiences: Mapping[str, list] | None =
     if audiences is None:
         audiences, problems = _audiences_beside(workspace)
         diagnostics.extend(problems)
+        audiences = {**_audiences_of_tests(workspace), **audiences}
     context = Context(workspace, audiences, lock or None)
     for rule in RULES:
         diagnostics.extend(rule.run(context))
-    return sorted(diagnostics, key=Diagnostic.sort_key)
+    return apply_ignores(diagnostics, {name: source for name, source in workspace.sources.items()
+                                       if name in workspace.programs})
+
+
+def _audiences_of_tests(workspace: Workspace) -> dict:
+    """The audiences the workspace's tests give as data (docs/testing.md): a journey may read
+    one that only its tests give."""
+    return {given.name.name: [] for program in workspace.programs.values()
+            for test in program.tests for given in test.given(n.TestAudience)}
 
 
 

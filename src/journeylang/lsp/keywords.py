@@ -114,6 +114,40 @@ KEYWORDS: dict[str, tuple[str, str]] = {
               "Asks a data source (in a simulation, its fixture); `null` when it has no answer."),
     "set": ("set profile.PATH = EXPR",
             "Updates the profile, visible to every journey from then on."),
+    "test": ('test "NAME" { givens…  expectations… }',
+             "A test of the workspace's journeys: a fresh, seeded simulation with only what the "
+             "test gives, then its expectations (`journey test`; docs/testing.md)."),
+    "start": ("start INSTANT", "In a test, when its run starts."),
+    "seed": ("seed N", "In a test, the seed of its run's draws."),
+    "fixture": ('fixture "SOURCE" [with { … }] = VALUE  ·  fixture call "ACTION" fails',
+                "In a test, what a data source answers, or an action whose calls fail."),
+    "fails": ('fixture call "ACTION" fails', "In a test, every call of the action fails."),
+    "publish": ('publish "JOURNEY" [version N] at INSTANT',
+                "In a test, a lifecycle step: the version goes live then."),
+    "close": ('close "JOURNEY" [version N] at INSTANT',
+              "In a test, a lifecycle step: the version takes no new entries from then."),
+    "stop": ('stop "JOURNEY" [version N] at INSTANT',
+             "In a test, a lifecycle step: the version's instances end then."),
+    "expect": ('expect …', "In a test, what its run must show; a failing one is reported at its "
+               "line with what happened instead."),
+    "gets": ('expect "ID" gets [no] CHANNEL ["MESSAGE"] [at T | between T and T]',
+             "The profile got (or did not get) the message: delivered, not suppressed."),
+    "no": ('expect "ID" gets no CHANNEL ["MESSAGE"]', "The profile got no such message."),
+    "between": ("… between INSTANT and INSTANT", "A window of time, both ends included."),
+    "suppressed": ('expect "ID" suppressed CHANNEL "MESSAGE" [because REASON]',
+                   "The profile's message was suppressed."),
+    "because": ("… because REASON", "The reason of a rejection, an exit or a suppression."),
+    "enters": ('expect "ID" enters "JOURNEY" [version N]', "The profile entered the journey."),
+    "rejected": ('expect "ID" rejected from "JOURNEY" [because REASON]',
+                 "An entry of the profile was rejected."),
+    "from": ('expect "ID" rejected from "JOURNEY"', "The journey an entry was rejected from."),
+    "exits": ('expect "ID" exits "JOURNEY" [because REASON]', "The profile left the journey."),
+    "sent": ('expect sent CHANNEL ["MESSAGE"] OP N', "How many such messages were delivered."),
+    "reached": ('expect [never] reached "JOURNEY" line N | label NAME',
+                "Whether some profile reached the statement."),
+    "line": ('expect reached "JOURNEY" line N', "The statement that starts on that line."),
+    "label": ('expect reached "JOURNEY" label NAME',
+              "The statement labelled by a comment `# label: NAME`."),
     "true": ("true", "The boolean true."),
     "false": ("false", "The boolean false."),
     "null": ("null", "No value: a missing attribute, a fetch without an answer."),
@@ -126,7 +160,7 @@ KEYWORDS: dict[str, tuple[str, str]] = {
 }
 
 #: Where each kind of keyword fits, for completion.
-DECLARATIONS = ("journey", "profile", "event", "audience", "action")
+DECLARATIONS = ("journey", "profile", "event", "audience", "action", "test")
 PROPERTIES = ("reentry", "timeout", "timezone", "exit on event", "exit when", "holdout")
 ENTRIES = ("on event", "read audience")
 STATEMENTS = ("send", "call", "if", "else", "split", "wait", "wait until", "wait for event",
