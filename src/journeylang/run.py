@@ -170,16 +170,17 @@ def _simulate(paths, *, profiles, events, audiences, datasources, scenario, star
 
     records: list[Record] | None = [] if keep_records else None
     observers = []
-    trace_file = None
+    trace_file = writer = None
     if trace is not None:
         if hasattr(trace, "write"):
-            observers.append(TraceWriter(trace))
+            writer = TraceWriter(trace)
         else:
             try:
-                trace_file = open(trace, "w", encoding="utf-8")
+                trace_file = open(trace, "wb")
             except OSError as error:
                 raise SimulationError(f"{trace}: cannot write the trace ({error.strerror})") from None
-            observers.append(TraceWriter(trace_file, str(trace)))
+            writer = TraceWriter(trace_file, str(trace))
+        observers.append(writer)
     if records is not None:
         observers.append(records.append)
     if on_record is not None:
@@ -196,18 +197,23 @@ def _simulate(paths, *, profiles, events, audiences, datasources, scenario, star
     except (TimeError, TraceError) as error:
         raise SimulationError(str(error)) from None
     finally:
-        if trace_file is not None:
-            _close_trace(trace_file, trace)
+        _close_trace(writer, trace_file, trace)
     report = build_report(simulation, workspace, start, built_in)
     by_id = simulation.profiles
     simulation.release()
     return SimulationResult(report, records, diagnostics, by_id, events)
 
 
-def _close_trace(file, name) -> None:
-    """Close the trace file; its last lines are written then, so a full disk may show here."""
+def _close_trace(writer, file, name) -> None:
+    """Write the trace's last lines and close the file if the run opened it; a full disk may
+    show only here."""
     try:
-        file.close()
+        if writer is not None:
+            writer.close()
+        if file is not None:
+            file.close()
+    except TraceError as error:
+        raise SimulationError(str(error)) from None
     except OSError as error:
         raise SimulationError(f"{name}: cannot write the trace ({error.strerror or error})") from None
 
