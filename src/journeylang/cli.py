@@ -92,8 +92,12 @@ def check(paths: tuple[str, ...], output: str) -> None:
               help="write every record of the run to this file, as JSON Lines")
 @click.option("--format", "output", type=FORMATS, default="text", show_default=True,
               help="text for people, json for tools")
+@click.option("--workers", type=click.IntRange(1), metavar="N",
+              help="run the profiles in N processes (the same report as one)")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="run the shards on the Dask cluster at ADDRESS (needs journeylang[dask])")
 def run(path, profiles, events, audiences, datasources, scenario, start, until, seed,
-        population, trace_path, output) -> None:
+        population, trace_path, output, workers, scheduler) -> None:
     """Simulate the journeys under PATH on a virtual clock and report what happened.
 
     Without --profiles, PATH's profiles.jsonl is used, else a built-in simulated population.
@@ -103,6 +107,7 @@ def run(path, profiles, events, audiences, datasources, scenario, start, until, 
       journey run examples/welcome
       journey run examples/cart --scenario examples/cart/scenario.toml --trace trace.jsonl
       journey run examples/welcome --seed 7 --format json
+      journey run examples/welcome --population 1000000 --workers 2
     """
     from rich.console import Console
 
@@ -120,7 +125,7 @@ def run(path, profiles, events, audiences, datasources, scenario, start, until, 
             result = simulate(workspace, profiles=profiles, events=events, audiences=audiences,
                               datasources=datasources, scenario=scenario, start=start,
                               until=until, seed=seed, trace=trace_path, population=population,
-                              progress=advance)
+                              progress=advance, workers=workers, scheduler=scheduler)
     except SimulationError as error:
         if error.diagnostics:
             click.echo(render_all(error.diagnostics, workspace.sources) + "\n")

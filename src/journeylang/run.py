@@ -12,6 +12,7 @@ from typing import Callable, Iterable
 import attrs
 
 from . import nodes as n
+from . import shards
 from .checker import check_workspace
 from .core import schema as types
 from .diagnostics import Diagnostic
@@ -69,7 +70,8 @@ def simulate(paths, *, profiles=None, events=None, audiences=None, datasources=N
              scenario=None, start=None, until=None, seed=None, trace=None,
              keep_records: bool = False, progress: Callable[[int, int], None] | None = None,
              population: int | None = None,
-             on_record: Callable[[Record], None] | None = None) -> SimulationResult:
+             on_record: Callable[[Record], None] | None = None, workers: int | None = None,
+             scheduler: str | None = None) -> SimulationResult:
     """Simulate the journeys under `paths` (or a loaded Workspace).
 
     profiles / events / audiences / datasources: a file path, or the data itself (lists of
@@ -80,17 +82,24 @@ def simulate(paths, *, profiles=None, events=None, audiences=None, datasources=N
     report is always returned; records only with keep_records=True. `on_record` is called
     with each record as it happens (nothing is kept for it). Watching changes nothing: the
     report is the same with or without a trace, kept records or `on_record`. Profiles given
-    as data are updated in place by `set profile`.
+    as data are updated in place by `set profile` (in one process only).
+
+    `workers` > 1 runs the profiles in that many processes, and `scheduler` (a Dask
+    scheduler's address) on that cluster, by default in as many shards as its workers have
+    threads (shards.py); the report and the trace are those of one process. `progress` is
+    not told then, and `profiles` of the result are the inputs as given.
     """
     with fewer_collections():
         return _simulate(paths, profiles=profiles, events=events, audiences=audiences,
                          datasources=datasources, scenario=scenario, start=start, until=until,
                          seed=seed, trace=trace, keep_records=keep_records, progress=progress,
-                         population=population, on_record=on_record)
+                         population=population, on_record=on_record, workers=workers,
+                         scheduler=scheduler)
 
 
 def _simulate(paths, *, profiles, events, audiences, datasources, scenario, start, until, seed,
-              trace, keep_records, progress, population, on_record) -> SimulationResult:
+              trace, keep_records, progress, population, on_record, workers,
+              scheduler) -> SimulationResult:
     workspace = paths if isinstance(paths, Workspace) else load(
         [paths] if isinstance(paths, (str, os.PathLike)) else paths)
     scene = _scenario(scenario)
@@ -185,6 +194,29 @@ def _simulate(paths, *, profiles, events, audiences, datasources, scenario, star
         observers.append(records.append)
     if on_record is not None:
         observers.append(on_record)
+
+    if workers is not None and workers < 1:
+        raise SimulationError(f"workers must be at least 1, not {workers}")
+    if workers is not None and workers > 1 or scheduler is not None:
+        common = shards.Common(
+            workspace, [d for p in programs for d in p.audiences], datasources,
+            tuple(scene.lifecycle), tuple(scene.behaviours), seed, start, until,
+            lock_statuses(lock), built_in, bool(observers))
+        try:
+            count = workers or shards.cluster_threads(scheduler)
+            report, merged = shards.simulate(
+                shards.split(common, profiles, events, audiences, count), scheduler)
+            observer = fan_out(observers)
+            for record in merged if observer is not None else ():
+                observer(record)
+        except shards.ShardError as error:
+            raise SimulationError(str(error)) from None
+        except (TimeError, TraceError) as error:
+            raise SimulationError(str(error)) from None
+        finally:
+            _close_trace(writer, trace_file, trace)
+        by_id = profiles if isinstance(profiles, dict) else {p["id"]: p for p in profiles}
+        return SimulationResult(report, records, diagnostics, by_id, events)
 
     try:
         simulation = Simulation(

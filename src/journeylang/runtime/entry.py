@@ -73,6 +73,7 @@ class Entries:
         deadline = now + version.timeout
         if deadline > LAST_INSTANT:  # time ends there: the instance cannot outlive it
             deadline = LAST_INSTANT
+        member.entries += 1
         instance = member.instance = Instance(next(self.numbers), version, profile, profile_id,
                                               member, deadline)
         tally.entries += 1

@@ -40,7 +40,7 @@ class Outside:
         rate, seed = rates[-1], self.seed
 
         def fails(instance, node_id) -> bool:
-            return fraction(seed, "call", action, instance.profile_id, instance.number, node_id) < rate
+            return fraction(seed, "call", action, instance.profile_id, instance.ordinal, node_id) < rate
 
         return fails
 
@@ -52,7 +52,7 @@ class Outside:
         """A delivered send: each behaviour it matches may have the profile emit an event."""
         now = self.clock.now
         for index, behaviour in behaviours:
-            keys = (index, instance.journey.name, instance.profile_id, instance.number, node_id)
+            keys = (index, instance.journey.name, instance.profile_id, instance.ordinal, node_id)
             if self.fraction("behaviour", *keys) >= behaviour.probability:
                 continue
             low, high = behaviour.delay

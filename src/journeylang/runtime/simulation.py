@@ -37,17 +37,20 @@ def fewer_collections():
 class Simulation:
     def __init__(self, journeys, profiles, events, *, audiences=None, audience_decls=(),
                  datasources=None, lifecycle=(), behaviours=(), seed=0, start=None, until=None,
-                 record=None, progress=None, statuses=None):
+                 record=None, progress=None, statuses=None, shard=None):
         """`profiles`: a list of profiles, or a dict of them by id (as the loader makes it).
         `record`: the observer told of every record (None: nobody watches).
         `statuses` ({journey: {version: status}}, from the lock file) sets where a journey's
         versions start; versions it does not name are drafts. Without it, or for a journey the
         scenario's lifecycle governs, the latest version is live (or nothing is, until the
-        lifecycle publishes one)."""
+        lifecycle publishes one).
+        `shard`: for one shard of a run (shards.py), each event's index in the whole input; the
+        clock is then keyed, and where each unknown profile was first seen is kept."""
         self.seed = seed
         self.progress = progress
         self.until = until
-        self.clock = clock = Clock(start)
+        self.event_numbers = shard
+        self.clock = clock = Clock(start, keyed=shard is not None)
         self.profiles = profiles if isinstance(profiles, dict) else dict(
             zip(map(operator.itemgetter("id"), profiles), profiles))
         self.profile_count = len(self.profiles)
@@ -55,6 +58,7 @@ class Simulation:
         self.event_count = len(events)
         self.unknown_profile_events = 0
         self.unknown_profiles: list[str] = []
+        self.unknown_positions: list[tuple] = []  # a shard's: where each was first seen
         self.instances = Instances(clock, record)
         self.waiting = Waiting(clock, record, self.instances)
         self.outside = Outside(clock, seed, datasources, behaviours, self.deliver)
@@ -98,7 +102,8 @@ class Simulation:
 
     def simulate(self) -> None:
         with fewer_collections():
-            self.clock.run(self.events, self.deliver, self.until, self.progress)
+            self.clock.run(self.events, self.deliver, self.until, self.progress,
+                           self.event_numbers)
 
     def deliver(self, event) -> None:
         """An event arrives: it reaches the profile's instances, then enters journeys."""
@@ -124,6 +129,8 @@ class Simulation:
         self.unknown_profile_events += 1
         if len(self.unknown_profiles) < 5 and profile_id not in self.unknown_profiles:
             self.unknown_profiles.append(profile_id)
+            if self.clock.keyed:
+                self.unknown_positions.append(self.clock.current)
 
     def _lifecycle(self, step) -> None:
         family = self.families.get(step.journey)

@@ -1,0 +1,242 @@
+"""A run over shards (§9): the profiles split by a stable hash of their id, each shard
+simulated on its own in a process or on a Dask cluster (one `concurrent.futures.Executor`
+serves both), and the shards' partial results merged by a pure function.
+
+A shard holds its profiles, the events of those profiles (with each event's index in the
+whole input) and the audience members among them; everything else (the program, data
+sources, lifecycle, behaviours, seed, start and end) every shard shares. Profiles never
+meet in a run of this edition's statements, so each shard does for its profiles exactly what
+one process would: the report's counts add up to the one-process report, byte for byte. A
+shard's clock is keyed (runtime/clock.py): each record carries its position in the run, and
+the shards' records merged by position are the one-process trace, instance numbers given
+again in the order of entry."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import heapq
+import itertools
+import multiprocessing
+import operator
+import zlib
+from typing import Iterator
+
+import attrs
+import msgspec
+
+from .report.build import build_report
+from .runtime.records import Enter, Record
+from .runtime.simulation import Simulation, fewer_collections
+
+CONNECT_SECONDS = 10  # how long to wait for a Dask scheduler before saying it is unreachable
+
+
+class ShardError(Exception):
+    """The shards could not run: no Dask installed, or a scheduler that does not answer."""
+
+
+def shard_of(profile_id: str, shards: int) -> int:
+    """The shard of a profile: CRC-32 of its id, the same on every machine and run (never
+    Python's salted `hash`)."""
+    return zlib.crc32(str(profile_id).encode()) % shards
+
+
+@attrs.frozen
+class Common:
+    """What every shard of a run shares."""
+
+    workspace: object
+    audience_decls: list
+    datasources: dict | None
+    lifecycle: tuple
+    behaviours: tuple
+    seed: int
+    start: int
+    until: int | None
+    statuses: dict | None
+    built_in: bool
+    watched: bool  # records are kept, with their positions, for the merged trace
+
+
+@attrs.frozen
+class Shard:
+    common: Common
+    profiles: dict
+    events: list
+    numbers: list[int]  # each event's index in the whole input
+    audiences: dict | None
+
+
+@attrs.frozen
+class Partial:
+    """A shard's result: its report, where it first saw each unknown profile, its records."""
+
+    report: dict
+    unknowns: list[tuple[tuple, str]]
+    records: list[tuple[tuple, int, Record]]  # (position, count in the shard, record)
+
+
+def split(common: Common, profiles, events, audiences, count: int) -> list[Shard]:
+    """The run's inputs as `count` shards."""
+    by_id = profiles if isinstance(profiles, dict) else {p["id"]: p for p in profiles}
+    parts: list[dict] = [{} for _ in range(count)]
+    crc = zlib.crc32
+    home: dict[str, int] = {}
+    for profile_id, profile in by_id.items():
+        shard = home[profile_id] = crc(str(profile_id).encode()) % count
+        parts[shard][profile_id] = profile
+    shard_events: list[list] = [[] for _ in range(count)]
+    numbers: list[list[int]] = [[] for _ in range(count)]
+    for number, event in enumerate(events):
+        shard = home.get(event.profile)
+        if shard is None:  # a profile not in the data: counted by the shard its id hashes to
+            shard = shard_of(event.profile, count)
+        shard_events[shard].append(event)
+        numbers[shard].append(number)
+    members = [{name: [] for name in audiences} if audiences else audiences for _ in range(count)]
+    for name, ids in (audiences or {}).items():
+        for profile_id in ids:
+            shard = home.get(profile_id)
+            members[shard if shard is not None else shard_of(profile_id, count)][name].append(profile_id)
+    return [Shard(common, parts[i], shard_events[i], numbers[i], members[i]) for i in range(count)]
+
+
+_LOCAL: list[Shard] | None = None  # the shards a forked worker finds in its parent's memory
+
+
+def run_shard(shard: Shard | int) -> Partial:
+    """Simulate one shard (given, or by its index among the shards of a forked pool)."""
+    if isinstance(shard, int):
+        assert _LOCAL is not None
+        shard = _LOCAL[shard]
+    common = shard.common
+    records: list[tuple[tuple, int, Record]] = []
+    clock = None
+
+    def keep(record: Record) -> None:
+        records.append((clock.current, len(records), record))
+
+    with fewer_collections():
+        simulation = Simulation(
+            common.workspace.journeys, shard.profiles, shard.events, audiences=shard.audiences,
+            audience_decls=common.audience_decls, datasources=common.datasources,
+            lifecycle=common.lifecycle, behaviours=common.behaviours, seed=common.seed,
+            start=common.start, until=common.until, record=keep if common.watched else None,
+            statuses=common.statuses, shard=shard.numbers)
+        clock = simulation.clock
+        simulation.simulate()
+        report = build_report(simulation, common.workspace, common.start, common.built_in)
+        unknowns = list(zip(simulation.unknown_positions, simulation.unknown_profiles))
+    simulation.release()
+    return Partial(report, unknowns, records)
+
+
+def simulate(shards: list[Shard], scheduler: str | None = None) -> tuple[dict, Iterator[Record]]:
+    """Run the shards, in processes or on the Dask cluster at `scheduler`; the merged report
+    and the merged records (none unless watched)."""
+    global _LOCAL
+    with _executor(len(shards), scheduler) as (executor, local):
+        if local:
+            _LOCAL = shards
+        try:
+            payloads = range(len(shards)) if local else shards
+            partials = [future.result() for future in
+                        [executor.submit(run_shard, payload) for payload in payloads]]
+        finally:
+            _LOCAL = None
+    return merge_reports(partials), merge_records(partials)
+
+
+@contextlib.contextmanager
+def _executor(count: int, scheduler: str | None):
+    """(an Executor, whether its workers are forks of this process, which find the shards
+    in memory instead of having them sent)."""
+    if scheduler is None:
+        forks = "fork" in multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if forks else None)
+        with concurrent.futures.ProcessPoolExecutor(count, mp_context=context) as executor:
+            yield executor, forks
+        return
+    with cluster(scheduler) as client:
+        yield client.get_executor(), False
+
+
+@contextlib.contextmanager
+def cluster(scheduler: str):
+    """A client of the Dask cluster at `scheduler`, or a ShardError saying why not."""
+    try:
+        import distributed
+    except ImportError:
+        raise ShardError("--scheduler needs Dask: pip install 'journeylang[dask]'") from None
+    try:
+        client = distributed.Client(scheduler, timeout=CONNECT_SECONDS, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as error:
+        raise ShardError(f"cannot reach the Dask scheduler at {scheduler} within "
+                         f"{CONNECT_SECONDS} s ({error})") from None
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def cluster_threads(scheduler: str) -> int:
+    """How many threads the cluster's workers have: the shards of a run without --workers."""
+    with cluster(scheduler) as client:
+        return max(1, sum(client.nthreads().values()))
+
+
+def merge_reports(partials: list[Partial]) -> dict:
+    """The one-process report from the shards' reports: counts added, the end the latest,
+    the first unknown profiles by where they were first seen."""
+    reports = [partial.report for partial in partials]
+    merged = dict(reports[0])
+    for field in ("profiles", "events", "unknown_profile_events"):
+        merged[field] = sum(report[field] for report in reports)
+    merged["end"] = max(report["end"] for report in reports)
+    merged["behaviour_events"] = _add_counts(report["behaviour_events"] for report in reports)
+    unknowns = sorted(pair for partial in partials for pair in partial.unknowns)
+    merged["unknown_profiles"] = [profile_id for _, profile_id in unknowns][:5]
+    merged["journeys"] = [
+        {**journeys[0], "versions": [_merge_version(versions)
+                                     for versions in zip(*(j["versions"] for j in journeys))]}
+        for journeys in zip(*(report["journeys"] for report in reports))]
+    return merged
+
+
+def _merge_version(versions) -> dict:
+    merged = dict(versions[0])
+    for field in ("entries", "holdouts", "in_flight", "errors"):
+        merged[field] = sum(version[field] for version in versions)
+    for field in ("rejections", "exits"):
+        merged[field] = _add_counts(version[field] for version in versions)
+    merged["statements"] = [{**same[0], "reached": sum(s["reached"] for s in same)}
+                            for same in zip(*(version["statements"] for version in versions))]
+    merged["sends"] = [{**same[0], "sent": sum(s["sent"] for s in same),
+                        "suppressed": sum(s["suppressed"] for s in same)}
+                       for same in zip(*(version["sends"] for version in versions))]
+    return merged
+
+
+def _add_counts(counts) -> dict:
+    total: dict = {}
+    for count in counts:
+        for key, value in count.items():
+            total[key] = total.get(key, 0) + value
+    return dict(sorted(total.items()))
+
+
+def merge_records(partials: list[Partial]) -> Iterator[Record]:
+    """The shards' records in the one-process order (by position, then as each shard made
+    them), instances numbered again in the order of entry."""
+    numbers: dict[tuple[int, int], int] = {}
+    entered = itertools.count(1)
+    streams = [[(position, count, shard, record) for position, count, record in partial.records]
+               for shard, partial in enumerate(partials)]
+    for _, _, shard, record in heapq.merge(*streams, key=operator.itemgetter(0, 1)):
+        if record.instance is not None:
+            key = (shard, record.instance)
+            if type(record) is Enter:
+                numbers[key] = next(entered)
+            record = msgspec.structs.replace(record, instance=numbers[key])
+        yield record
