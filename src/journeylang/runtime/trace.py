@@ -1,21 +1,30 @@
 """The trace: one JSON object per record and line, written as the run goes in batches of
 lines (never held whole).
 
-A line is the record as msgspec encodes it, `{"kind":…,"time":<int>,…}`, with its head
-rewritten to the contract's `{"time":"<ISO>","kind":…,…}` (and a wait's `until` likewise):
-no dict is built on the way, which makes the trace several times cheaper than
-`json.dumps(record.to_json())`. Measured in benchmarks/README.md against orjson and the
-standard library."""
+A batch's records become msgspec structs of the trace's fields, in the contract's order
+(`time` as ISO-8601, `kind`, then the record's own), which msgspec writes as JSON Lines in one
+call: no dict is built on the way, which makes the trace several times cheaper than
+`json.dumps(record.to_json())` (measured in benchmarks/README.md)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import msgspec
 
 from ..core.instants import format_instant
 from .records import Record, Wait
 
-BATCH = 4096  # lines held before they are written
-_UNTIL = b',"until":'
+BATCH = 4096  # records held before they are written
+
+
+def _line(kind: type) -> type:
+    """The struct a record of `kind` is written as."""
+    fields = [("time", str), ("kind", str)] + [(name, Any) for name in kind.__struct_fields__[1:]]
+    return msgspec.defstruct(f"{kind.__name__}Line", fields, gc=False)
+
+
+LINES = {kind: _line(kind) for kind in Record.__subclasses__()}
 
 
 class TraceError(Exception):
@@ -31,33 +40,30 @@ class TraceWriter:
         self.file = file
         self.binary = not hasattr(file, "encoding")
         self.name = name
-        self.lines: list[bytes] = []
-        self.encode = msgspec.json.Encoder().encode
-        self.heads: dict[type, int] = {}  # per kind, the length of `{"kind":"…",`
-        self.instant = (None, b"")  # the last instant written, as `{"time":"…",`
+        self.records: list[Record] = []
+        self.encode_lines = msgspec.json.Encoder().encode_lines
 
     def __call__(self, record: Record) -> None:
-        encoded = self.encode(record)
-        time = record.time
-        kind = type(record)
-        head = self.heads.get(kind)
-        if head is None:
-            head = self.heads[kind] = len(self.encode(record.kind)) + 9
-        if self.instant[0] != time:  # records come in time order: most share the last instant
-            self.instant = (time, b'{"time":"' + format_instant(time).encode() + b'",')
-        line = self.instant[1] + encoded[1:head] + encoded[head + 8 + len(str(time)):]
-        if kind is Wait and record.until is not None:
-            line = line[:line.rindex(_UNTIL)] + b',"until":"' + format_instant(record.until).encode() + b'"}'
-        lines = self.lines
-        lines.append(line)
-        if len(lines) >= BATCH:
+        records = self.records
+        records.append(record)
+        if len(records) >= BATCH:
             self.flush()
 
     def flush(self) -> None:
-        if not self.lines:
+        if not self.records:
             return
-        batch = b"\n".join(self.lines) + b"\n"
-        self.lines = []
+        lines, last, stamp = [], None, ""
+        astuple = msgspec.structs.astuple
+        for record in self.records:
+            time = record.time
+            if time != last:  # records come in time order: most share the last instant
+                last, stamp = time, format_instant(time)
+            fields = astuple(record)
+            if type(record) is Wait and record.until is not None:
+                fields = fields[:-1] + (format_instant(record.until),)
+            lines.append(LINES[type(record)](stamp, record.kind, *fields[1:]))
+        self.records = []
+        batch = self.encode_lines(lines)
         try:
             self.file.write(batch if self.binary else batch.decode("utf-8"))
         except OSError as error:
