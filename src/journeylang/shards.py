@@ -66,6 +66,7 @@ class Shard:
     events: list
     numbers: list[int]  # each event's index in the whole input
     audiences: dict | None
+    keyed: bool  # its clock knows positions: for its records, or its unknown profiles
 
 
 @attrs.frozen
@@ -78,28 +79,40 @@ class Partial:
 
 
 def split(common: Common, profiles, events, audiences, count: int) -> list[Shard]:
-    """The run's inputs as `count` shards."""
+    """The run's inputs as `count` shards (in C-level passes over the inputs: this part of a
+    sharded run is not shared out)."""
     by_id = profiles if isinstance(profiles, dict) else {p["id"]: p for p in profiles}
-    parts: list[dict] = [{} for _ in range(count)]
-    crc = zlib.crc32
-    home: dict[str, int] = {}
-    for profile_id, profile in by_id.items():
-        shard = home[profile_id] = crc(str(profile_id).encode()) % count
-        parts[shard][profile_id] = profile
-    shard_events: list[list] = [[] for _ in range(count)]
-    numbers: list[list[int]] = [[] for _ in range(count)]
-    for number, event in enumerate(events):
-        shard = home.get(event.profile)
-        if shard is None:  # a profile not in the data: counted by the shard its id hashes to
-            shard = shard_of(event.profile, count)
-        shard_events[shard].append(event)
-        numbers[shard].append(number)
-    members = [{name: [] for name in audiences} if audiences else audiences for _ in range(count)]
+    home = dict(zip(by_id, [crc % count for crc in map(zlib.crc32, map(_bytes, by_id))]))
+    owners = list(map(home.get, map(operator.attrgetter("profile"), events)))
+    unknown = [False] * count
+    if None in owners:  # profiles not in the data: counted by the shard their id hashes to
+        owners = [shard_of(event.profile, count) if owner is None else owner
+                  for owner, event in zip(owners, events)]
+        for owner, event in zip(owners, events):
+            unknown[owner] = unknown[owner] or event.profile not in home
+    members: list = [{name: [] for name in audiences} if audiences else audiences
+                     for _ in range(count)]
     for name, ids in (audiences or {}).items():
         for profile_id in ids:
             shard = home.get(profile_id)
-            members[shard if shard is not None else shard_of(profile_id, count)][name].append(profile_id)
-    return [Shard(common, parts[i], shard_events[i], numbers[i], members[i]) for i in range(count)]
+            if shard is None:
+                shard = shard_of(profile_id, count)
+                unknown[shard] = True
+            members[shard][name].append(profile_id)
+    watched = common is not None and common.watched
+    shards = []
+    for index in range(count):
+        theirs = list(map(index.__eq__, owners))
+        shards.append(Shard(common, dict(itertools.compress(by_id.items(),
+                                                            map(index.__eq__, home.values()))),
+                            list(itertools.compress(events, theirs)),
+                            list(itertools.compress(range(len(events)), theirs)),
+                            members[index], watched or unknown[index]))
+    return shards
+
+
+def _bytes(profile_id) -> bytes:
+    return str(profile_id).encode()
 
 
 _LOCAL: list[Shard] | None = None  # the shards a forked worker finds in its parent's memory
@@ -123,7 +136,7 @@ def run_shard(shard: Shard | int) -> Partial:
             audience_decls=common.audience_decls, datasources=common.datasources,
             lifecycle=common.lifecycle, behaviours=common.behaviours, seed=common.seed,
             start=common.start, until=common.until, record=keep if common.watched else None,
-            statuses=common.statuses, shard=shard.numbers)
+            statuses=common.statuses, shard=shard.numbers if shard.keyed else None)
         clock = simulation.clock
         simulation.simulate()
         report = build_report(simulation, common.workspace, common.start, common.built_in)

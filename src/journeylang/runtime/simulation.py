@@ -44,8 +44,9 @@ class Simulation:
         versions start; versions it does not name are drafts. Without it, or for a journey the
         scenario's lifecycle governs, the latest version is live (or nothing is, until the
         lifecycle publishes one).
-        `shard`: for one shard of a run (shards.py), each event's index in the whole input; the
-        clock is then keyed, and where each unknown profile was first seen is kept."""
+        `shard`: for a shard of a run (shards.py) that needs positions, each event's index in
+        the whole input; the clock is then keyed, and where each unknown profile was first
+        seen is kept."""
         self.seed = seed
         self.progress = progress
         self.until = until
