@@ -77,6 +77,7 @@ def run_path(path: str, count: int, seed: int, workers: int, directory: str | No
 
     workspace = load([JOURNEY] if path != "files" else [directory])
     events = [Event(at, who, "signup", {}) for at, who in signups]
+    del signups  # each side holds its own input only: here the events
     options: dict = {}
     tally = None
     if path == "on_record":

@@ -9,7 +9,8 @@ meet in a run of this edition's statements, so each shard does for its profiles 
 one process would: the report's counts add up to the one-process report, byte for byte. A
 shard's clock is keyed (runtime/clock.py): each record carries its position in the run, and
 the shards' records merged by position are the one-process trace, instance numbers given
-again in the order of entry."""
+again in the order of entry (all but the ties of a lifecycle step that stops instances in
+several shards at one instant, which keep time order and each profile's order)."""
 
 from __future__ import annotations
 
@@ -67,6 +68,7 @@ class Shard:
     numbers: list[int]  # each event's index in the whole input
     audiences: dict | None
     keyed: bool  # its clock knows positions: for its records, or its unknown profiles
+    places: dict  # a member's place in its audience, {audience: {id: index}} (keyed only)
 
 
 @attrs.frozen
@@ -92,13 +94,20 @@ def split(common: Common, profiles, events, audiences, count: int) -> list[Shard
             unknown[owner] = unknown[owner] or event.profile not in home
     members: list = [{name: [] for name in audiences} if audiences else audiences
                      for _ in range(count)]
+    places: list[dict] = [{} for _ in range(count)]
     for name, ids in (audiences or {}).items():
-        for profile_id in ids:
+        for place, profile_id in enumerate(ids):
             shard = home.get(profile_id)
             if shard is None:
                 shard = shard_of(profile_id, count)
                 unknown[shard] = True
             members[shard][name].append(profile_id)
+            places[shard].setdefault(name, {}).setdefault(profile_id, place)
+    if common is not None and common.audience_decls:  # audiences the program defines
+        order = dict(zip(by_id, itertools.count()))
+        for shard in places:
+            for decl in common.audience_decls:
+                shard.setdefault(decl.name.name, order)
     watched = common is not None and common.watched
     shards = []
     for index in range(count):
@@ -107,7 +116,7 @@ def split(common: Common, profiles, events, audiences, count: int) -> list[Shard
                                                             map(index.__eq__, home.values()))),
                             list(itertools.compress(events, theirs)),
                             list(itertools.compress(range(len(events)), theirs)),
-                            members[index], watched or unknown[index]))
+                            members[index], watched or unknown[index], places[index]))
     return shards
 
 
@@ -136,7 +145,9 @@ def run_shard(shard: Shard | int) -> Partial:
             audience_decls=common.audience_decls, datasources=common.datasources,
             lifecycle=common.lifecycle, behaviours=common.behaviours, seed=common.seed,
             start=common.start, until=common.until, record=keep if common.watched else None,
-            statuses=common.statuses, shard=shard.numbers if shard.keyed else None)
+            statuses=common.statuses, event_numbers=shard.numbers if shard.keyed else None,
+            audience_order=(lambda audience, profile_id: shard.places[audience][profile_id])
+            if shard.keyed else None)
         clock = simulation.clock
         simulation.simulate()
         report = build_report(simulation, common.workspace, common.start, common.built_in)

@@ -22,7 +22,7 @@ class Entries:
     """Lets profiles into journeys, or rejects them with a reason."""
 
     def __init__(self, clock, record, instances, outside, profiles, audiences, audience_decls,
-                 local, until, unknown):
+                 local, until, unknown, order=None):
         self.clock = clock
         self.record = record
         self.instances = instances
@@ -34,6 +34,7 @@ class Entries:
         self.until = until
         self.bounded_reads: list[str] = []  # journeys whose reads the 91 days bound
         self.unknown = unknown  # told of audience members that are not among the profiles
+        self.order = order  # a shard's: a member's place in the whole audience (shards.py)
         self.numbers = itertools.count(1)  # instance numbers, in the order of entry
 
     def may_enter(self, version, profile_id, profile, data) -> bool:
@@ -130,9 +131,14 @@ class Entries:
 
     def _read(self, argument) -> None:
         family, period, last = argument
-        entry = family.newest.entry
-        for profile_id in self.audience_members(entry.audience.name):
+        name, clock = family.newest.entry.audience.name, self.clock
+        read = clock.current
+        for profile_id in self.audience_members(name):
+            if self.order is not None:  # each member's entry has a position of its own
+                clock.current = read + (0, self.order(name, profile_id))
             self.enter(family, profile_id, self.profiles[profile_id], None)
+        if self.order is not None:
+            clock.current = read + (1,)
         if period is not None and self.clock.now + period <= last:
             self.clock.push(self.clock.now + period, EVENT, self._read, argument)
 

@@ -37,21 +37,23 @@ def fewer_collections():
 class Simulation:
     def __init__(self, journeys, profiles, events, *, audiences=None, audience_decls=(),
                  datasources=None, lifecycle=(), behaviours=(), seed=0, start=None, until=None,
-                 record=None, progress=None, statuses=None, shard=None):
+                 record=None, progress=None, statuses=None, event_numbers=None,
+                 audience_order=None):
         """`profiles`: a list of profiles, or a dict of them by id (as the loader makes it).
         `record`: the observer told of every record (None: nobody watches).
         `statuses` ({journey: {version: status}}, from the lock file) sets where a journey's
         versions start; versions it does not name are drafts. Without it, or for a journey the
         scenario's lifecycle governs, the latest version is live (or nothing is, until the
         lifecycle publishes one).
-        `shard`: for a shard of a run (shards.py) that needs positions, each event's index in
-        the whole input; the clock is then keyed, and where each unknown profile was first
-        seen is kept."""
+        `event_numbers`: for a shard of a run (shards.py) that needs positions, each event's
+        index in the whole input; the clock is then keyed, where each unknown profile was
+        first seen is kept, and `audience_order(audience, profile_id)` gives a member's place
+        in the whole audience."""
         self.seed = seed
         self.progress = progress
         self.until = until
-        self.event_numbers = shard
-        self.clock = clock = Clock(start, keyed=shard is not None)
+        self.event_numbers = event_numbers
+        self.clock = clock = Clock(start, keyed=event_numbers is not None)
         self.profiles = profiles if isinstance(profiles, dict) else dict(
             zip(map(operator.itemgetter("id"), profiles), profiles))
         self.profile_count = len(self.profiles)
@@ -65,7 +67,7 @@ class Simulation:
         self.outside = Outside(clock, seed, datasources, behaviours, self.deliver)
         self.entries = Entries(clock, record, self.instances, self.outside, self.profiles,
                                audiences, audience_decls, LocalClock(clock, datetime.timezone.utc),
-                               until, self._unknown_profile)
+                               until, self._unknown_profile, audience_order)
         services = Services(clock, record, self.instances, self.waiting, self.outside)
         by_name: dict[str, list] = {}
         for journey in journeys:
