@@ -42,6 +42,8 @@ class TraceWriter:
         self.name = name
         self.records: list[Record] = []
         self.encode_lines = msgspec.json.Encoder().encode_lines
+        self.stamps: dict[int, str] = {}  # instants as text: records come in time order, and
+        # a wait's end is a later record's time
 
     def __call__(self, record: Record) -> None:
         records = self.records
@@ -52,16 +54,24 @@ class TraceWriter:
     def flush(self) -> None:
         if not self.records:
             return
-        lines, last, stamp = [], None, ""
-        astuple = msgspec.structs.astuple
+        stamps = self.stamps
+        if len(stamps) > 100_000:
+            stamps.clear()
+        lines, astuple = [], msgspec.structs.astuple
         for record in self.records:
-            time = record.time
-            if time != last:  # records come in time order: most share the last instant
-                last, stamp = time, format_instant(time)
             fields = astuple(record)
-            if type(record) is Wait and record.until is not None:
-                fields = fields[:-1] + (format_instant(record.until),)
-            lines.append(LINES[type(record)](stamp, record.kind, *fields[1:]))
+            time = fields[0]
+            stamp = stamps.get(time)
+            if stamp is None:
+                stamp = stamps[time] = format_instant(time)
+            kind = type(record)
+            if kind is Wait and fields[-1] is not None:
+                until = fields[-1]
+                text = stamps.get(until)
+                if text is None:
+                    text = stamps[until] = format_instant(until)
+                fields = (*fields[:-1], text)
+            lines.append(LINES[kind](stamp, record.kind, *fields[1:]))
         self.records = []
         batch = self.encode_lines(lines)
         try:
