@@ -77,7 +77,8 @@ def run_path(path: str, count: int, seed: int, workers: int, directory: str | No
     from journeylang.workspace import load
 
     workspace = load([JOURNEY] if path != "files" else [directory])
-    events = [Event(at, who, "signup", {}) for at, who in signups]
+    no_data: dict = {}  # shared by the events without data, as the events reader does
+    events = [Event(at, who, "signup", no_data) for at, who in signups]
     del signups  # each side holds its own input only: here the events
     options: dict = {}
     tally = None
