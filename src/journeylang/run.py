@@ -197,13 +197,16 @@ def _simulate(paths, *, profiles, events, audiences, datasources, scenario, star
 
     if workers is not None and workers < 1:
         raise SimulationError(f"workers must be at least 1, not {workers}")
-    if workers is not None and workers > 1 or scheduler is not None:
+    try:
+        count = shards.shard_count(workers, scheduler)
+    except shards.ShardError as error:
+        raise SimulationError(str(error)) from None
+    if count > 1 or scheduler is not None:
         common = shards.Common(
             workspace, [d for p in programs for d in p.audiences], datasources,
             tuple(scene.lifecycle), tuple(scene.behaviours), seed, start, until,
             lock_statuses(lock), built_in, bool(observers))
         try:
-            count = workers or shards.cluster_threads(scheduler)
             report, merged = shards.simulate(
                 shards.split(common, profiles, events, audiences, count), scheduler)
             observer = fan_out(observers)

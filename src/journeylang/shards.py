@@ -204,8 +204,15 @@ def cluster(scheduler: str):
         client.close()
 
 
-def cluster_threads(scheduler: str) -> int:
-    """How many threads the cluster's workers have: the shards of a run without --workers."""
+def shard_count(workers: int | None, scheduler: str | None) -> int:
+    """How many shards a run has: `workers`, or without it one in a process of its own, and
+    on a cluster as many as its workers have threads. (When the language has orchestrated
+    campaigns, a workspace holding one runs in one process whatever `workers` says, and the
+    report's header says so (§9): that rule belongs here.)"""
+    if workers is not None:
+        return workers
+    if scheduler is None:
+        return 1
     with cluster(scheduler) as client:
         return max(1, sum(client.nthreads().values()))
 
