@@ -1,25 +1,33 @@
 """The performance benchmark: journeylang against hand-written Python on the reference workload.
 
-    python benchmarks/run.py N [--seed S] [--check-only] [--whole-process]
+    python benchmarks/run.py N [--seed S] [--repeat R] [--workers W] [--check-only] [--whole-process]
 
-Each side runs in its own process (so peak memory is its own), on the same N profiles and N
-sign-ups built before timing: (a) journeylang through its API, `journeylang.simulate`, and
-(b) the journey written by hand (benchmarks/reference/handwritten.py). Both must produce the
-same sends: the count of each message and the sum of its send times. Prints seconds,
-profiles/s, µs/profile, peak RSS and the ratio journeylang / hand-written (each time the best
-of --repeat runs, 3 by default); exits 1 when the
-two disagree. `--check-only` checks agreement without the timing table; `--whole-process`
-also times `journey run` as a command on the same inputs written as JSON Lines (the best of
---repeat runs too).
+Every path runs in a process of its own (so its peak memory is its own), on the same N
+profiles and N sign-ups built before timing, once per round; the rounds interleave the paths
+(the machine is shared and noisy) and each figure is the median over `--repeat` rounds (3):
+
+  hand-written  the journey written by hand (benchmarks/reference/handwritten.py): a heap of
+                timers, every send handed to a function with its time
+  report        `journeylang.simulate`, the report only (its counts)
+  on_record     the same with `on_record=`: every record handed over typed, with an integer
+                time, nothing kept; the callback tallies the sends as the hand-written one does
+  trace         the same with `trace=` a file: every record written as a line of JSON
+  workers W     the report with `workers=W` processes (W from --workers, 2 by default)
+  files         `journeylang.simulate(directory)`: the same inputs read from JSON Lines
+  whole process `journey run DIR --format json` as a command, on those files (--whole-process)
+
+The on_record path's send tally (per message: count and sum of send times) must equal the
+hand-written one, or the script exits 1; `--check-only` checks that and nothing else. Prints
+seconds, µs/profile, peak RSS and each ratio the benchmark's README quotes.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import pathlib
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,135 +41,151 @@ sys.path.insert(0, str(HERE / "reference"))
 import generate  # noqa: E402
 
 JOURNEY = HERE / "reference" / "reference.journey"
+PATHS = ("hand-written", "report", "on_record", "trace", "workers", "files")
 
 
-class _SendTally(io.TextIOBase):
-    """A trace file that keeps only what the comparison needs: per message, count and time sum."""
+def tally_sends():
+    """An on_record callback keeping what a caller acting on sends needs, as the hand-written
+    version does: per message, the count and the sum of the send times."""
+    from journeylang.runtime.records import Send
 
-    def __init__(self):
-        self.sends: dict[str, list[int]] = {}
+    sends: dict[str, list[int]] = {}
 
-    def write(self, text: str) -> int:
-        from journeylang.core.instants import parse_instant
-        for line in text.splitlines():
-            record = json.loads(line)
-            if record["kind"] == "send":
-                tally = self.sends.setdefault(record["message"], [0, 0])
-                tally[0] += 1
-                tally[1] += parse_instant(record["time"])
-        return len(text)
+    def watch(record) -> None:
+        if type(record) is Send:
+            tally = sends.get(record.message)
+            if tally is None:
+                tally = sends[record.message] = [0, 0]
+            tally[0] += 1
+            tally[1] += record.time
+
+    return watch, sends
 
 
-def run_journeylang(people, signups, with_tally: bool,
-                    repeat: int = 1) -> tuple[float, float, dict | None, dict]:
-    """(best seconds, first run's seconds, send tally or None, send counts)."""
+def run_path(path: str, count: int, seed: int, workers: int, directory: str | None) -> dict:
+    """One path, timed, in this process: its seconds and what the comparison needs."""
+    people = generate.profiles(count, seed)
+    signups = generate.signups(people)
+    if path == "hand-written":
+        import handwritten
+        started, processor = time.perf_counter(), time.process_time()
+        sends = handwritten.simulate(people, signups)
+        return {"seconds": time.perf_counter() - started, "cpu": time.process_time() - processor,
+                "tally": sends}
     from journeylang.inputs import Event
     from journeylang.run import simulate
     from journeylang.workspace import load
 
-    workspace = load([JOURNEY])
-    events = [Event(at, who, "signup", {}) for at, who in signups]
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = simulate(workspace, profiles=people, events=events)
-        times.append(time.perf_counter() - started)
+    workspace = load([JOURNEY] if path != "files" else [directory])
+    no_data: dict = {}  # shared by the events without data, as the events reader does
+    events = [Event(at, who, "signup", no_data) for at, who in signups]
+    del signups  # each side holds its own input only: here the events
+    options: dict = {}
+    tally = None
+    if path == "on_record":
+        options["on_record"], tally = tally_sends()
+    elif path == "trace":
+        options["trace"] = str(pathlib.Path(directory) / "trace.jsonl")
+    elif path == "workers":
+        options["workers"] = workers
+    elif path == "files":
+        del people, events
+        people = events = None
+    started, processor = time.perf_counter(), time.process_time()
+    result = simulate(workspace, profiles=people, events=events, **options)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - processor
     counts = {send["message"]: send["sent"] for version in result.report["journeys"][0]["versions"]
               for send in version["sends"]}
-    tally = None
-    if with_tally:  # a second, untimed run, streaming its trace into the tally
-        sink = _SendTally()
-        simulate(workspace, profiles=people,
-                 events=[Event(at, who, "signup", {}) for at, who in signups], trace=sink)
-        tally = sink.sends
-    return min(times), times[0], tally, counts
+    return {"seconds": seconds, "cpu": cpu, "tally": tally, "counts": counts}
 
 
-def run_handwritten(people, signups, repeat: int = 1) -> tuple[float, dict, dict]:
-    import handwritten
-
-    seconds = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        sends = handwritten.simulate(people, signups)
-        seconds = min(seconds, time.perf_counter() - started)
-    return seconds, sends, {message: tally[0] for message, tally in sends.items()}
-
-
-def side(name: str, count: int, seed: int, with_tally: bool, repeat: int) -> None:
-    """One side, in this process: print its figures as one JSON line."""
-    people = generate.profiles(count, seed)
-    signups = generate.signups(people)
-    if name == "journeylang":
-        seconds, first, tally, counts = run_journeylang(people, signups, with_tally, repeat)
-    else:
-        seconds, tally, counts = run_handwritten(people, signups, repeat)
-        first = None
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "first": first, "rss_mib": rss, "counts": counts,
-                      "tally": tally}))
-
-
-def spawn(name: str, count: int, seed: int, with_tally: bool, repeat: int) -> dict:
-    command = [sys.executable, __file__, str(count), "--seed", str(seed), "--side", name,
-               "--repeat", str(repeat)]
-    if with_tally:
-        command.append("--tally")
+def spawn(path: str, count: int, seed: int, workers: int = 2, directory: str | None = None) -> dict:
+    """Run one path in a fresh process; its figures, with its peak RSS in MiB."""
+    command = [sys.executable, __file__, str(count), "--seed", str(seed), "--path", path,
+               "--workers", str(workers)]
+    if directory is not None:
+        command += ["--directory", directory]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return json.loads(output.splitlines()[-1])
 
 
-def whole_process(count: int, seed: int, repeat: int) -> float:
-    """`journey run` as a command on the inputs written as JSON Lines: the best of `repeat`."""
-    with tempfile.TemporaryDirectory() as temporary:
-        directory = pathlib.Path(temporary)
-        generate.write(directory, generate.profiles(count, seed))
-        (directory / JOURNEY.name).write_text(JOURNEY.read_text())
-        seconds = float("inf")
-        for _ in range(repeat):
-            started = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "journeylang", "run", str(directory), "--format",
-                            "json"], check=True, capture_output=True)
-            seconds = min(seconds, time.perf_counter() - started)
-        return seconds
+def whole_process(directory: str) -> dict:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "journeylang", "run", directory, "--format", "json"],
+                   check=True, capture_output=True)
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return {"seconds": seconds, "cpu": cpu, "rss_mib": after.ru_maxrss / 1024}
 
 
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("n", type=int, help="number of profiles")
     options.add_argument("--seed", type=int, default=0)
+    options.add_argument("--repeat", type=int, default=3, help="rounds; each figure is the median")
+    options.add_argument("--workers", type=int, default=2, help="processes of the workers path")
     options.add_argument("--check-only", action="store_true")
     options.add_argument("--whole-process", action="store_true")
-    options.add_argument("--repeat", type=int, default=3,
-                         help="time each side this many times and keep the best (default 3)")
-    options.add_argument("--side", choices=["journeylang", "handwritten"], help=argparse.SUPPRESS)
-    options.add_argument("--tally", action="store_true", help=argparse.SUPPRESS)
+    options.add_argument("--path", choices=PATHS, help=argparse.SUPPRESS)
+    options.add_argument("--directory", help=argparse.SUPPRESS)
     args = options.parse_args()
-    if args.side:
-        side(args.side, args.n, args.seed, args.tally, args.repeat)
+    if args.path:
+        figures = run_path(args.path, args.n, args.seed, args.workers, args.directory)
+        figures["rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(figures))
         return
 
-    repeat = 1 if args.check_only else args.repeat
-    mine = spawn("journeylang", args.n, args.seed, True, repeat)
-    theirs = spawn("handwritten", args.n, args.seed, True, repeat)
-    agree = mine["counts"] == theirs["counts"] and mine["tally"] == theirs["tally"]
+    mine = spawn("on_record", args.n, args.seed)
+    theirs = spawn("hand-written", args.n, args.seed)
+    agree = mine["tally"] == theirs["tally"]
     print(f"N = {args.n:,}   sends agree: {'yes' if agree else 'NO'}")
     if not agree:
         print(f"journeylang:  {mine['tally']}\nhand-written: {theirs['tally']}")
         sys.exit(1)
     if args.check_only:
         return
-    print(f"{'':14}{'seconds':>10}{'profiles/s':>14}{'µs/profile':>12}{'peak RSS MiB':>14}")
-    for label, figures in (("journeylang", mine), ("hand-written", theirs)):
-        seconds = figures["seconds"]
-        print(f"{label:14}{seconds:10.2f}{args.n / seconds:14,.0f}"
-              f"{seconds / args.n * 1e6:12.2f}{figures['rss_mib']:14.0f}")
-    print(f"ratio journeylang / hand-written: {mine['seconds'] / theirs['seconds']:.2f}")
+
+    with tempfile.TemporaryDirectory() as directory:
+        generate.write(pathlib.Path(directory), generate.profiles(args.n, args.seed))
+        (pathlib.Path(directory) / JOURNEY.name).write_text(JOURNEY.read_text())
+        paths = list(PATHS) + (["whole process"] if args.whole_process else [])
+        runs: dict[str, list[dict]] = {path: [] for path in paths}
+        for _ in range(args.repeat):
+            for path in paths:
+                runs[path].append(whole_process(directory) if path == "whole process"
+                                  else spawn(path, args.n, args.seed, args.workers, directory))
+
+    seconds = {path: statistics.median(run["seconds"] for run in done) for path, done in runs.items()}
+    cpu = {path: statistics.median(run["cpu"] for run in done) for path, done in runs.items()}
+    rss = {path: max(run["rss_mib"] for run in done) for path, done in runs.items()}
+    hand, hand_cpu = seconds["hand-written"], cpu["hand-written"]
+    print(f"{'':16}{'seconds':>10}{'µs/profile':>12}{'× hand':>8}{'CPU s':>8}{'× hand':>8}"
+          f"{'peak RSS MiB':>14}")
+    for path in paths:
+        label = f"workers {args.workers}" if path == "workers" else path
+        print(f"{label:16}{seconds[path]:10.2f}{seconds[path] / args.n * 1e6:12.2f}"
+              f"{seconds[path] / hand:8.2f}{cpu[path]:8.2f}{cpu[path] / hand_cpu:8.2f}"
+              f"{rss[path]:14.0f}")
+    print(f"median of {args.repeat} interleaved rounds, each path in a fresh process; CPU s is "
+          "the process's own processor time (a workers run's parent only)")
+    print(f"{'':34}{'wall':>8}{'CPU':>8}")
+
+    def ratio(label: str, mine: str, theirs: str, target: str, by_cpu: bool = True) -> None:
+        wall = seconds[mine] / seconds[theirs]
+        shown = f"{cpu[mine] / cpu[theirs]:8.2f}" if by_cpu else f"{'':8}"
+        print(f"{label:34}{wall:8.2f}{shown}   ({target})")
+
+    ratio("report only / hand-written", "report", "hand-written", "≤ 2.0")
+    ratio("on_record / hand-written", "on_record", "hand-written", "≤ 3")
+    ratio("trace / report only", "trace", "report", "≤ 1.5")
+    ratio(f"one process / workers {args.workers}", "report", "workers", "≥ 1.7", by_cpu=False)
     if args.whole_process:
-        seconds = whole_process(args.n, args.seed, repeat)
-        print(f"journey run (whole process, JSON Lines in, report out): {seconds:.2f} s, "
-              f"{seconds / mine['seconds']:.2f}x the API's best time, "
-              f"{seconds / mine['first']:.2f}x its first run in a fresh process ({mine['first']:.2f} s)")
+        ratio("whole process / API (data)", "whole process", "report", "≤ 1.3")
+        ratio("whole process / API (files)", "whole process", "files", "")
+    print(f"{'peak RSS report / hand-written':34}{rss['report'] / rss['hand-written']:8.2f}"
+          f"{'':8}   (≤ 1.3)")
 
 
 if __name__ == "__main__":

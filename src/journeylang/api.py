@@ -116,10 +116,11 @@ def simulate(paths: Paths | None = None, *, source: SourceText | None = None,
              actions: StrPath | Mapping[str, list[dict[str, Any]]] | None = None,
              scenario: StrPath | None = None, start: Instant | None = None,
              until: Instant | None = None, seed: int | None = None,
-             population: int | None = None, trace: StrPath | IO[str] | None = None,
+             population: int | None = None, trace: StrPath | IO[str] | IO[bytes] | None = None,
              keep_records: bool = False,
              on_record: Callable[[TraceRecord], None] | None = None,
-             progress: Callable[[int, int], None] | None = None) -> SimulationResult:
+             progress: Callable[[int, int], None] | None = None,
+             workers: int | None = None, scheduler: str | None = None) -> SimulationResult:
     """Simulate the journeys under `paths`, or given as `source` text, as `journey run` does,
     and return the result: the report (a dict, as `--format json` prints it), the checker's
     warnings, the profiles as the run left them and the events it replayed.
@@ -136,8 +137,10 @@ def simulate(paths: Paths | None = None, *, source: SourceText | None = None,
 
     `trace` (a path or a text file) receives every record as a line of JSON; `on_record` is
     called with each record as it happens, and nothing is kept unless `keep_records`.
-    `progress(done, total)` is told how many events have been replayed. Raises JourneyError
-    when the program has errors or an input cannot be used; nothing is simulated then.
+    `progress(done, total)` is told how many events have been replayed. `workers` > 1 runs
+    the profiles in that many processes and `scheduler` (an address) on a Dask cluster, with
+    the report of one process (docs/simulator.md, Scale). Raises JourneyError when the program
+    has errors or an input cannot be used; nothing is simulated then.
     """
     with _reported(), _workspace(paths, source) as workspace:
         return run.simulate(
@@ -148,7 +151,7 @@ def simulate(paths: Paths | None = None, *, source: SourceText | None = None,
             actions=_given(actions, action_responses_from_data), scenario=scenario,
             start=_instant(start, "start"), until=_instant(until, "until"), seed=seed,
             population=population, trace=trace, keep_records=keep_records,
-            on_record=on_record, progress=progress)
+            on_record=on_record, progress=progress, workers=workers, scheduler=scheduler)
 
 
 def format(source: str) -> str:

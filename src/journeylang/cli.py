@@ -117,8 +117,12 @@ def _codes() -> dict[str, tuple[str, str, str]]:
               metavar="FILE", help="also write the report as one self-contained HTML page, "
               "with each journey's diagram and its counts")
 @click.option("--strict", is_flag=True, help="exit 1 when any runtime error happened")
+@click.option("--workers", type=click.IntRange(1), metavar="N",
+              help="run the profiles in N processes (the same report as one)")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="run the shards on the Dask cluster at ADDRESS (needs journeylang[dask])")
 def run(path, profiles, events, audiences, datasources, actions, scenario, start, until, seed,
-        population, trace_path, output, html_path, strict) -> None:
+        population, trace_path, output, html_path, strict, workers, scheduler) -> None:
     """Simulate the journeys under PATH on a virtual clock and report what happened.
 
     Without --profiles, PATH's profiles.jsonl is used, else a built-in simulated population.
@@ -129,6 +133,7 @@ def run(path, profiles, events, audiences, datasources, actions, scenario, start
       journey run examples/cart --scenario examples/cart/scenario.toml --trace trace.jsonl
       journey run examples/welcome --seed 7 --format json
       journey run examples/welcome --html report.html --strict
+      journey run examples/welcome --population 1000000 --workers 2
     """
     from rich.console import Console
 
@@ -147,7 +152,7 @@ def run(path, profiles, events, audiences, datasources, actions, scenario, start
                               datasources=datasources, actions=actions, scenario=scenario,
                               start=start,
                               until=until, seed=seed, trace=trace_path, population=population,
-                              progress=advance)
+                              progress=advance, workers=workers, scheduler=scheduler)
     except SimulationError as error:
         if error.diagnostics:
             click.echo(render_all(error.diagnostics, workspace.sources) + "\n")

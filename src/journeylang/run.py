@@ -12,6 +12,7 @@ from typing import Callable, Iterable
 import attrs
 
 from . import nodes as n
+from . import shards
 from .checker import check_workspace
 from .core import schema as types
 from .diagnostics import Diagnostic
@@ -21,7 +22,7 @@ from .inputs import (ACTIONS_FILE, AUDIENCES_FILE, DATASOURCES_FILE, EVENTS_FILE
 from .lockfile import read_lock
 from .population import simulated_events, simulated_profiles
 from .report.build import build_report
-from .runtime.actions import Limits
+from .runtime.actions import limits_of
 from .runtime.entry import scheduled_reads
 from .runtime.records import Record, fan_out
 from .runtime.simulation import Simulation, fewer_collections
@@ -70,7 +71,8 @@ def simulate(paths, *, profiles=None, events=None, audiences=None, datasources=N
              actions=None, scenario=None, start=None, until=None, seed=None, trace=None,
              keep_records: bool = False, progress: Callable[[int, int], None] | None = None,
              population: int | None = None,
-             on_record: Callable[[Record], None] | None = None) -> SimulationResult:
+             on_record: Callable[[Record], None] | None = None, workers: int | None = None,
+             scheduler: str | None = None) -> SimulationResult:
     """Simulate the journeys under `paths` (or a loaded Workspace).
 
     profiles / events / audiences / datasources / actions: a file path, or the data itself
@@ -82,18 +84,24 @@ def simulate(paths, *, profiles=None, events=None, audiences=None, datasources=N
     report is always returned; records only with keep_records=True. `on_record` is called
     with each record as it happens (nothing is kept for it). Watching changes nothing: the
     report is the same with or without a trace, kept records or `on_record`. Profiles given
-    as data are updated in place by `set profile`.
+    as data are updated in place by `set profile` (in one process only).
+
+    `workers` > 1 runs the profiles in that many processes, and `scheduler` (a Dask
+    scheduler's address) on that cluster, by default in as many shards as its workers have
+    threads (shards.py); the report and the trace are those of one process. `progress` is
+    not told then, and `profiles` of the result are the inputs as given.
     """
     with fewer_collections():
         return _simulate(paths, profiles=profiles, events=events, audiences=audiences,
                          datasources=datasources, actions=actions, scenario=scenario, start=start, until=until,
                          seed=seed, trace=trace, keep_records=keep_records, progress=progress,
-                         population=population, on_record=on_record)
+                         population=population, on_record=on_record, workers=workers,
+                         scheduler=scheduler)
 
 
 def _simulate(paths, *, profiles, events, audiences, datasources, actions, scenario, start,
-              until, seed,
-              trace, keep_records, progress, population, on_record) -> SimulationResult:
+              until, seed, trace, keep_records, progress, population, on_record, workers,
+              scheduler) -> SimulationResult:
     workspace = paths if isinstance(paths, Workspace) else load(
         [paths] if isinstance(paths, (str, os.PathLike)) else paths)
     scene = _scenario(scenario)
@@ -176,45 +184,83 @@ def _simulate(paths, *, profiles, events, audiences, datasources, actions, scena
 
     records: list[Record] | None = [] if keep_records else None
     observers = []
-    trace_file = None
+    trace_file = writer = None
     if trace is not None:
         if hasattr(trace, "write"):
-            observers.append(TraceWriter(trace))
+            writer = TraceWriter(trace)
         else:
             try:
-                trace_file = open(trace, "w", encoding="utf-8")
+                trace_file = open(trace, "wb")
             except OSError as error:
                 raise SimulationError(f"{trace}: cannot write the trace ({error.strerror})") from None
-            observers.append(TraceWriter(trace_file, str(trace)))
+            writer = TraceWriter(trace_file, str(trace))
+        observers.append(writer)
     if records is not None:
         observers.append(records.append)
     if on_record is not None:
         observers.append(on_record)
+
+    if workers is not None and workers < 1:
+        raise SimulationError(f"workers must be at least 1, not {workers}")
+    try:
+        count = shards.shard_count(workers, scheduler)
+    except shards.ShardError as error:
+        raise SimulationError(str(error)) from None
+    one_process = shards.one_process_because(workspace, profiles, audiences) \
+        if count > 1 or scheduler is not None else None
+    if one_process is not None:
+        count, scheduler = 1, None
+    if count > 1 or scheduler is not None:
+        common = shards.Common(
+            workspace, [d for p in programs for d in p.audiences], datasources, actions,
+            tuple(scene.lifecycle), tuple(scene.behaviours), seed, start, until,
+            lock_statuses(lock), built_in, bool(observers))
+        try:
+            report, merged = shards.simulate(
+                shards.split(common, profiles, events, audiences, count), scheduler)
+            observer = fan_out(observers)
+            for record in merged if observer is not None else ():
+                observer(record)
+        except shards.ShardError as error:
+            raise SimulationError(str(error)) from None
+        except (TimeError, TraceError) as error:
+            raise SimulationError(str(error)) from None
+        finally:
+            _close_trace(writer, trace_file, trace)
+        by_id = profiles if isinstance(profiles, dict) else {p["id"]: p for p in profiles}
+        return SimulationResult(report, records, diagnostics, by_id, events)
 
     try:
         simulation = Simulation(
             workspace.journeys, profiles, events, audiences=audiences,
             audience_decls=[d for p in programs for d in p.audiences],
             datasources=datasources, responses=actions,
-            actions=action_limits(programs), lifecycle=scene.lifecycle, behaviours=scene.behaviours,
+            actions=limits_of(programs), lifecycle=scene.lifecycle, behaviours=scene.behaviours,
             seed=seed, start=start, until=until, record=fan_out(observers), progress=progress,
             statuses=lock_statuses(lock))
         simulation.simulate()
     except (TimeError, TraceError) as error:
         raise SimulationError(str(error)) from None
     finally:
-        if trace_file is not None:
-            _close_trace(trace_file, trace)
+        _close_trace(writer, trace_file, trace)
     report = build_report(simulation, workspace, start, built_in)
+    if one_process is not None:  # --workers or --scheduler asked for, and not taken
+        report["one_process"] = one_process
     by_id = simulation.profiles
     simulation.release()
     return SimulationResult(report, records, diagnostics, by_id, events)
 
 
-def _close_trace(file, name) -> None:
-    """Close the trace file; its last lines are written then, so a full disk may show here."""
+def _close_trace(writer, file, name) -> None:
+    """Write the trace's last lines and close the file if the run opened it; a full disk may
+    show only here."""
     try:
-        file.close()
+        if writer is not None:
+            writer.close()
+        if file is not None:
+            file.close()
+    except TraceError as error:
+        raise SimulationError(str(error)) from None
     except OSError as error:
         raise SimulationError(f"{name}: cannot write the trace ({error.strerror or error})") from None
 
@@ -234,21 +280,6 @@ def _scenario(scenario) -> Scenario:
     if isinstance(scenario, Scenario):
         return scenario
     return load_scenario(scenario)
-
-
-def action_limits(programs) -> dict[str, Limits]:
-    """The declared actions' limits, in seconds, by name (the first declaration of each)."""
-    limits: dict[str, Limits] = {}
-    for program in programs:
-        for decl in program.actions:
-            if decl.name.name in limits:
-                continue
-            rate, cap = decl.setting(n.Rate), decl.setting(n.ActionCap)
-            limits[decl.name.name] = Limits(
-                rate=int(rate.count) if rate else None, period=rate.seconds if rate else 1,
-                cap=int(cap.count) if cap else None,
-                window=int(cap.window.total_seconds()) if cap else 1)
-    return limits
 
 
 def _profile_schema(programs) -> types.Fields | None:

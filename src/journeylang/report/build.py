@@ -114,8 +114,8 @@ def _lift(lift) -> dict | None:
     held_out, treated = len(lift.held_out), len(lift.treated)
     events = []
     for name, (held_senders, treated_senders) in lift.senders.items():
-        held_share = _share(len(held_senders), held_out)
-        treated_share = _share(len(treated_senders), treated)
+        held_share = share(len(held_senders), held_out)
+        treated_share = share(len(treated_senders), treated)
         difference = (round(treated_share - held_share, 4)
                       if held_share is not None and treated_share is not None else None)
         events.append({"event": name, "held_out_senders": len(held_senders),
@@ -124,7 +124,7 @@ def _lift(lift) -> dict | None:
     return {"held_out": held_out, "treated": treated, "events": events}
 
 
-def _share(count: int, total: int) -> float | None:
+def share(count: int, total: int) -> float | None:
     return round(count / total, 4) if total else None
 
 

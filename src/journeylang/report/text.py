@@ -31,6 +31,9 @@ def render(report: dict, console: Console) -> None:
         console.print(Text(f"warning: {plural(report['unknown_profile_events'], 'event or audience member', 'events or audience members')} "
                            f"named profiles that are not among the profiles (e.g. {shown}): "
                            "skipped", style="yellow"))
+    if report.get("one_process"):
+        console.print(Text(f"note: the run stayed in one process: {report['one_process']}",
+                           style="dim"))
     for name in report["recurring_reads_bounded"]:
         console.print(Text(f"note: the run has no end, so the recurring audience read of "
                            f"\"{name}\" repeated for 91 days from its first read", style="dim"))

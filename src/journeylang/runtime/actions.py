@@ -30,6 +30,22 @@ class Limits:
     window: int = 1
 
 
+def limits_of(programs) -> dict[str, Limits]:
+    """The declared actions' limits, in seconds, by name (the first declaration of each)."""
+    limits: dict[str, Limits] = {}
+    for program in programs:
+        for decl in program.actions:
+            if decl.name.name in limits:
+                continue
+            rate, cap = decl.setting(n.Rate), decl.setting(n.ActionCap)
+            limits[decl.name.name] = Limits(
+                rate=int(rate.count) if rate else None, period=rate.seconds if rate else 1,
+                cap=int(cap.count) if cap else None,
+                window=int(cap.window.total_seconds()) if cap else 1)
+    return limits
+
+
+
 class Action:
     """One action over the whole run: its limits, its queue, and its counts for the report
     (calls started, failures by error, the longest wait in its queue)."""

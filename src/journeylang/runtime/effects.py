@@ -53,7 +53,8 @@ def compile_send(c, node: n.Send, k):
         counts[0] += 1
         if record is not None:
             record(r.Send(clock.now, version.name, version.version, instance.profile_id,
-                          instance.number, node_id, channel, message, to_json(data)))
+                          instance.number, node_id, channel, message,
+                          {} if data is EMPTY else to_json(data)))
         if behaviours:
             react(instance, node_id, behaviours, channel, message)
         return k(thread)

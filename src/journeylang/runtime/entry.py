@@ -23,7 +23,8 @@ READ_RATE = 5000  # members entering per second, when a read does not say
 class Entries:
     """Lets profiles into journeys, or rejects them with a reason."""
 
-    def __init__(self, clock, record, instances, outside, profiles, audiences, until, unknown):
+    def __init__(self, clock, record, instances, outside, profiles, audiences, until, unknown,
+                 order=None):
         self.clock = clock
         self.record = record
         self.instances = instances
@@ -35,6 +36,7 @@ class Entries:
         # journey: (at, members, seconds until its last member enters)
         self.reads: dict[str, list[tuple[int, int, int]]] = {}
         self.unknown = unknown  # told of audience members that are not among the profiles
+        self.order = order  # a shard's: a member's place in the whole audience (shards.py)
         self.numbers = itertools.count(1)  # instance numbers, in the order of entry
 
     def may_enter(self, version, profile_id, profile, data) -> bool:
@@ -77,6 +79,7 @@ class Entries:
         deadline = now + version.timeout
         if deadline > LAST_INSTANT:  # time ends there: the instance cannot outlive it
             deadline = LAST_INSTANT
+        member.entries += 1
         instance = member.instance = Instance(next(self.numbers), version, profile, profile_id,
                                               member, deadline)
         tally.entries += 1
@@ -121,25 +124,40 @@ class Entries:
 
     def _read(self, argument) -> None:
         """A read: its members enter `rate` a second, in the audience's order (member k
-        `k // rate` seconds after the read), read once, now."""
+        `k // rate` seconds after the read), read once, now. In a shard, k is the member's
+        place in the whole audience (`order`)."""
         family, rate, period, last = argument
-        members = self.audiences.members(family.newest.entry.audience.name, self.profiles,
-                                         self.unknown)
+        name, clock = family.newest.entry.audience.name, self.clock
+        members = self.audiences.members(name, self.profiles, self.unknown)
+        places = (list(range(len(members))) if self.order is None
+                  else [self.order(name, profile_id) for profile_id in members])
         self.reads.setdefault(family.name, []).append(
-            (self.clock.now, len(members), max(0, len(members) - 1) // rate))
-        self._let_in((family, members, 0, rate))
-        if period is not None and self.clock.now + period <= last:
-            self.clock.push(self.clock.now + period, EVENT, self._read, argument)
+            (clock.now, len(members), places[-1] // rate if places else 0))
+        read = clock.current
+        seconds: dict[int, list] = {}
+        for place, profile_id in zip(places, members):
+            seconds.setdefault(place // rate, []).append((place, profile_id))
+        for second, batch in seconds.items():
+            if second == 0:
+                self._let_in((family, name, batch))
+            elif clock.now + second <= LAST_INSTANT:
+                clock.push(clock.now + second, EVENT, self._let_in, (family, name, batch))
+        if self.order is not None:
+            clock.current = read + (1,)
+        if period is not None and clock.now + period <= last:
+            clock.push(clock.now + period, EVENT, self._read, argument)
 
     def _let_in(self, batch) -> None:
-        """The next second's share of a read's members enters; the rest waits a second."""
-        family, members, first, rate = batch
-        profiles = self.profiles
-        for profile_id in members[first:first + rate]:
+        """One second's share of a read's members enters, in the audience's order."""
+        family, name, members = batch
+        profiles, clock = self.profiles, self.clock
+        position = clock.current
+        for place, profile_id in members:
+            if self.order is not None:  # each member's entry has a position of its own
+                clock.current = position + (0, place)
             self.enter(family, profile_id, profiles[profile_id], None)
-        if first + rate < len(members) and self.clock.now < LAST_INSTANT:
-            self.clock.push(self.clock.now + 1, EVENT, self._let_in,
-                            (family, members, first + rate, rate))
+        if self.order is not None:
+            clock.current = position + (1,)
 
 
 def _instant(expression, version) -> int:

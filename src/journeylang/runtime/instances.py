@@ -11,11 +11,12 @@ class Instance:
     """One profile in one version: compact, as a million may be in flight. `live` counts its
     running threads and its undecided joins; it ends when that reaches 0, or before."""
 
-    __slots__ = ("number", "journey", "profile", "profile_id", "member", "live", "ended",
-                 "deadline", "waiters")
+    __slots__ = ("number", "ordinal", "journey", "profile", "profile_id", "member", "live",
+                 "ended", "deadline", "waiters")
 
     def __init__(self, number, journey, profile, profile_id, member, deadline):
-        self.number = number
+        self.number = number  # in the order of entry into any journey: the trace's `instance`
+        self.ordinal = member.entries  # the profile's how-manieth in this journey: the draws'
         self.journey = journey
         self.profile = profile
         self.profile_id = profile_id
@@ -28,13 +29,14 @@ class Instance:
 
 class Member:
     """A profile's standing in one journey: the instance it is in, if any (never two at once),
-    and when it last entered (for the re-entry rules)."""
+    when it last entered (for the re-entry rules) and how many instances it has had."""
 
-    __slots__ = ("instance", "entered")
+    __slots__ = ("instance", "entered", "entries")
 
     def __init__(self):
         self.instance = None
         self.entered = None
+        self.entries = 0
 
 
 class Thread:

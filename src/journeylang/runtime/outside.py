@@ -42,7 +42,7 @@ class Outside:
         rate, seed = rates[-1], self.seed
 
         def fails(instance, node_id) -> bool:
-            return fraction(seed, "call", action, instance.profile_id, instance.number, node_id) < rate
+            return fraction(seed, "call", action, instance.profile_id, instance.ordinal, node_id) < rate
 
         return fails
 
@@ -55,7 +55,7 @@ class Outside:
         which says what it reacts to (`event.channel`, `event.message`, `event.journey`)."""
         now = self.clock.now
         for index, behaviour in behaviours:
-            keys = (index, instance.journey.name, instance.profile_id, instance.number, node_id)
+            keys = (index, instance.journey.name, instance.profile_id, instance.ordinal, node_id)
             if self.fraction("behaviour", *keys) >= behaviour.probability:
                 continue
             low, high = behaviour.delay

@@ -1,21 +1,24 @@
 """The run's records, typed: one class per kind, each with its integer time (seconds since the
 epoch), the journey version, the profile, the instance and the statement (`file:line:col`).
 
-Records are made only when someone watches (a trace, `on_record`, a kept list); the trace's
-JSON line of a record is `record.to_json()`, fields in the contract's order."""
+Records are made only when someone watches (a trace, `on_record`, a kept list). A record is a
+frozen msgspec Struct tagged with its kind: made as fast as a tuple, compared by kind and
+fields, outside the garbage collector's walks (its fields are plain values), and encoded by
+msgspec without a dict in between (trace.py). `record.to_json()` is the trace's object as a
+dict, fields in the contract's order."""
 
 from __future__ import annotations
 
 from typing import Any, Callable, ClassVar
 
-import attrs
+import msgspec
 
 from ..core.instants import format_instant
 
 
-@attrs.frozen(slots=True)
-class Record:
+class Record(msgspec.Struct, frozen=True, gc=False, tag_field="kind"):
     kind: ClassVar[str] = ""
+    own: ClassVar[tuple[str, ...]] = ()  # the kind's own fields, after the common ones
     time: int
     journey: str
     version: int
@@ -28,44 +31,38 @@ class Record:
         record = {"time": format_instant(self.time), "kind": self.kind, "journey": self.journey,
                   "version": self.version, "profile": self.profile, "instance": self.instance,
                   "node": self.node}
-        for name in _own_fields(type(self)):
+        for name in self.own:
             record[name] = getattr(self, name)
         return record
 
 
-@attrs.frozen(slots=True)
-class Enter(Record):
+class Enter(Record, frozen=True, gc=False, tag="enter"):
     kind: ClassVar[str] = "enter"
 
 
-@attrs.frozen(slots=True)
-class Reject(Record):
+class Reject(Record, frozen=True, gc=False, tag="reject"):
     kind: ClassVar[str] = "reject"
     reason: str
 
 
-@attrs.frozen(slots=True)
-class Holdout(Record):
+class Holdout(Record, frozen=True, gc=False, tag="holdout"):
     kind: ClassVar[str] = "holdout"
 
 
-@attrs.frozen(slots=True)
-class Send(Record):
+class Send(Record, frozen=True, gc=False, tag="send"):
     kind: ClassVar[str] = "send"
     channel: str
     message: str
     data: Any
 
 
-@attrs.frozen(slots=True)
-class Suppress(Record):
+class Suppress(Record, frozen=True, gc=False, tag="suppress"):
     kind: ClassVar[str] = "suppress"
     channel: str
     message: str
 
 
-@attrs.frozen(slots=True)
-class Call(Record):
+class Call(Record, frozen=True, gc=False, tag="call"):
     """A call that started or failed; `error` is why it failed (`failed`, `throttled`,
     `capped`), `queued` the seconds it waited for a slot of a throttled action."""
 
@@ -85,15 +82,13 @@ class Call(Record):
         return record
 
 
-@attrs.frozen(slots=True)
-class Update(Record):
+class Update(Record, frozen=True, gc=False, tag="update"):
     kind: ClassVar[str] = "update"
     path: str
     value: Any
 
 
-@attrs.frozen(slots=True)
-class Wait(Record):
+class Wait(Record, frozen=True, gc=False, tag="wait"):
     kind: ClassVar[str] = "wait"
     until: int | None
 
@@ -104,38 +99,26 @@ class Wait(Record):
         return record
 
 
-@attrs.frozen(slots=True)
-class Resume(Record):
+class Resume(Record, frozen=True, gc=False, tag="resume"):
     kind: ClassVar[str] = "resume"
 
 
-@attrs.frozen(slots=True)
-class Join(Record):
+class Join(Record, frozen=True, gc=False, tag="join"):
     kind: ClassVar[str] = "join"
 
 
-@attrs.frozen(slots=True)
-class Exit(Record):
+class Exit(Record, frozen=True, gc=False, tag="exit"):
     kind: ClassVar[str] = "exit"
     reason: str
 
 
-@attrs.frozen(slots=True)
-class Error(Record):
+class Error(Record, frozen=True, gc=False, tag="error"):
     kind: ClassVar[str] = "error"
     message: str
 
 
-_COMMON = len(attrs.fields(Record))
-_OWN: dict[type, tuple[str, ...]] = {}
-
-
-def _own_fields(kind: type) -> tuple[str, ...]:
-    names = _OWN.get(kind)
-    if names is None:
-        names = _OWN[kind] = tuple(field.name for field in attrs.fields(kind)[_COMMON:])
-    return names
-
+for _kind in Record.__subclasses__():
+    _kind.own = _kind.__struct_fields__[len(Record.__struct_fields__):]
 
 Observer = Callable[[Record], None]
 

@@ -39,7 +39,8 @@ def fewer_collections():
 class Simulation:
     def __init__(self, journeys, profiles, events, *, audiences=None, audience_decls=(),
                  datasources=None, actions=None, responses=None, lifecycle=(), behaviours=(),
-                 seed=0, start=None, until=None, record=None, progress=None, statuses=None):
+                 seed=0, start=None, until=None, record=None, progress=None, statuses=None,
+                 event_numbers=None, audience_order=None):
         """`profiles`: a list of profiles, or a dict of them by id (as the loader makes it).
         `actions`: the declared actions' limits by name (actions.Limits); `responses` the
         actions' fixtures, shaped as `datasources`.
@@ -47,11 +48,16 @@ class Simulation:
         `statuses` ({journey: {version: status}}, from the lock file) sets where a journey's
         versions start; versions it does not name are drafts. Without it, or for a journey the
         scenario's lifecycle governs, the latest version is live (or nothing is, until the
-        lifecycle publishes one)."""
+        lifecycle publishes one).
+        `event_numbers`: for a shard of a run (shards.py) that needs positions, each event's
+        index in the whole input; the clock is then keyed, where each unknown profile was
+        first seen is kept, and `audience_order(audience, profile_id)` gives a member's place
+        in the whole audience."""
         self.seed = seed
         self.progress = progress
         self.until = until
-        self.clock = clock = Clock(start)
+        self.event_numbers = event_numbers
+        self.clock = clock = Clock(start, keyed=event_numbers is not None)
         self.profiles = profiles if isinstance(profiles, dict) else dict(
             zip(map(operator.itemgetter("id"), profiles), profiles))
         self.profile_count = len(self.profiles)
@@ -59,6 +65,7 @@ class Simulation:
         self.event_count = len(events)
         self.unknown_profile_events = 0
         self.unknown_profiles: list[str] = []
+        self.unknown_positions: list[tuple] = []  # a shard's: where each was first seen
         self.instances = Instances(clock, record)
         self.waiting = Waiting(clock, record, self.instances)
         self.outside = Outside(clock, seed, datasources, behaviours, self.deliver, responses)
@@ -66,7 +73,7 @@ class Simulation:
         local = LocalClock(clock, datetime.timezone.utc)
         self.audiences = local.audiences = Audiences(audiences, audience_decls, local)
         self.entries = Entries(clock, record, self.instances, self.outside, self.profiles,
-                               self.audiences, until, self._unknown_profile)
+                               self.audiences, until, self._unknown_profile, audience_order)
         services = Services(clock, record, self.instances, self.waiting, self.actions,
                             self.audiences, self.outside)
         by_name: dict[str, list] = {}
@@ -110,7 +117,8 @@ class Simulation:
 
     def simulate(self) -> None:
         with fewer_collections():
-            self.clock.run(self.events, self.deliver, self.until, self.progress)
+            self.clock.run(self.events, self.deliver, self.until, self.progress,
+                           self.event_numbers)
 
     def deliver(self, event) -> None:
         """An event arrives: it reaches the profile's instances, then enters journeys."""
@@ -139,6 +147,8 @@ class Simulation:
         self.unknown_profile_events += 1
         if len(self.unknown_profiles) < 5 and profile_id not in self.unknown_profiles:
             self.unknown_profiles.append(profile_id)
+            if self.clock.keyed:
+                self.unknown_positions.append(self.clock.current)
 
     def _lifecycle(self, step) -> None:
         family = self.families.get(step.journey)

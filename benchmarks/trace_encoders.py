@@ -1,0 +1,85 @@
+"""Trace encoders: the cost per record of writing the reference workload's records as JSON Lines.
+
+    python benchmarks/trace_encoders.py [N] [--repeat R]
+
+Collects the records of a run of N profiles (20,000 by default), then times (processor time,
+which a shared machine's load disturbs less than the wall clock), per record and best of R (5): the standard library's `json` on `record.to_json()` (what the trace did
+first), orjson and msgspec on the same dicts (when installed), and the trace writer itself
+(runtime/trace.py: msgspec structs of the trace's fields, one `encode_lines` per batch). Each
+must give the same lines as the standard library, or the script exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import pathlib
+import sys
+import time
+
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE / "reference"))
+
+import generate  # noqa: E402
+
+
+def dict_encoder(name: str):
+    """A function from a list of records to their JSON Lines, through one dict per record."""
+    if name == "json":
+        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        return lambda records: "".join(encode(r.to_json()) + "\n" for r in records).encode()
+    if name == "orjson":
+        import orjson
+        return lambda records: b"".join(orjson.dumps(r.to_json()) + b"\n" for r in records)
+    import msgspec
+    encode = msgspec.json.Encoder().encode
+    return lambda records: b"".join(encode(r.to_json()) + b"\n" for r in records)
+
+
+def trace_writer(records) -> bytes:
+    from journeylang.runtime.trace import TraceWriter
+    out = io.BytesIO()
+    writer = TraceWriter(out)
+    for record in records:
+        writer(record)
+    writer.close()
+    return out.getvalue()
+
+
+def main() -> None:
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument("n", type=int, nargs="?", default=20_000)
+    options.add_argument("--repeat", type=int, default=5)
+    args = options.parse_args()
+    from journeylang.inputs import Event
+    from journeylang.run import simulate
+
+    people = generate.profiles(args.n)
+    records = []
+    simulate(HERE / "reference" / "reference.journey", profiles=people, on_record=records.append,
+             events=[Event(at, who, "signup", {}) for at, who in generate.signups(people)])
+    encoders = {f"{name} of a dict per record": dict_encoder(name) for name in ("json", "orjson", "msgspec")}
+    encoders["trace writer (msgspec structs)"] = trace_writer
+    expected = dict_encoder("json")(records)
+    print(f"{len(records):,} records of {args.n:,} profiles; best of {args.repeat}")
+    for label, encode in encoders.items():
+        try:
+            lines = encode(records)
+        except ImportError as missing:
+            print(f"{label:34} not installed ({missing.name})")
+            continue
+        if lines != expected:
+            print(f"{label:34} DIFFERENT LINES")
+            sys.exit(1)
+        best = float("inf")
+        for _ in range(args.repeat):
+            started = time.process_time()
+            encode(records)
+            best = min(best, time.process_time() - started)
+        print(f"{label:34}{best / len(records) * 1e6:8.2f} µs/record")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,344 @@
+"""A run over shards (§9): the profiles split by a stable hash of their id, each shard
+simulated on its own in a process or on a Dask cluster (one `concurrent.futures.Executor`
+serves both), and the shards' partial results merged by a pure function.
+
+A shard holds its profiles, the events of those profiles (with each event's index in the
+whole input) and the audience members among them; everything else (the program, data
+sources, lifecycle, behaviours, seed, start and end) every shard shares. Profiles never
+meet in a run of this edition's statements, so each shard does for its profiles exactly what
+one process would: the report's counts add up to the one-process report, byte for byte. A
+shard's clock is keyed (runtime/clock.py): each record carries its position in the run, and
+the shards' records merged by position are the one-process trace, instance numbers given
+again in the order of entry (all but the ties of a lifecycle step that stops instances in
+several shards at one instant, which keep time order and each profile's order)."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import heapq
+import itertools
+import multiprocessing
+import operator
+import zlib
+from typing import Iterator
+
+import attrs
+import msgspec
+
+from . import nodes as n
+from .report.build import build_report, share
+from .runtime.tally import FIRST_ERRORS
+from .runtime.actions import limits_of
+from .runtime.entry import READ_RATE
+from .runtime.records import Enter, Record
+from .runtime.simulation import Simulation, fewer_collections
+
+CONNECT_SECONDS = 10  # how long to wait for a Dask scheduler before saying it is unreachable
+
+
+class ShardError(Exception):
+    """The shards could not run: no Dask installed, or a scheduler that does not answer."""
+
+
+def shard_of(profile_id: str, shards: int) -> int:
+    """The shard of a profile: CRC-32 of its id, the same on every machine and run (never
+    Python's salted `hash`)."""
+    return zlib.crc32(str(profile_id).encode()) % shards
+
+
+@attrs.frozen
+class Common:
+    """What every shard of a run shares."""
+
+    workspace: object
+    audience_decls: list
+    datasources: dict | None
+    responses: dict | None  # the actions' fixtures
+    lifecycle: tuple
+    behaviours: tuple
+    seed: int
+    start: int
+    until: int | None
+    statuses: dict | None
+    built_in: bool
+    watched: bool  # records are kept, with their positions, for the merged trace
+
+
+@attrs.frozen
+class Shard:
+    common: Common
+    profiles: dict
+    events: list
+    numbers: list[int]  # each event's index in the whole input
+    audiences: dict | None
+    keyed: bool  # its clock knows positions: for its records, or its unknown profiles
+    places: dict  # a member's place in its audience, {audience: {id: index}} (keyed only)
+
+
+@attrs.frozen
+class Partial:
+    """A shard's result: its report, where it first saw each unknown profile, its records."""
+
+    report: dict
+    unknowns: list[tuple[tuple, str]]
+    records: list[tuple[tuple, int, Record]]  # (position, count in the shard, record)
+
+
+def split(common: Common, profiles, events, audiences, count: int) -> list[Shard]:
+    """The run's inputs as `count` shards (in C-level passes over the inputs: this part of a
+    sharded run is not shared out)."""
+    by_id = profiles if isinstance(profiles, dict) else {p["id"]: p for p in profiles}
+    home = dict(zip(by_id, [crc % count for crc in map(zlib.crc32, map(_bytes, by_id))]))
+    owners = list(map(home.get, map(operator.attrgetter("profile"), events)))
+    unknown = [False] * count
+    if None in owners:  # profiles not in the data: counted by the shard their id hashes to
+        owners = [shard_of(event.profile, count) if owner is None else owner
+                  for owner, event in zip(owners, events)]
+        for owner, event in zip(owners, events):
+            unknown[owner] = unknown[owner] or event.profile not in home
+    members: list = [{name: [] for name in audiences} if audiences else audiences
+                     for _ in range(count)]
+    places: list[dict] = [{} for _ in range(count)]
+    for name, ids in (audiences or {}).items():
+        for place, profile_id in enumerate(ids):
+            shard = home.get(profile_id)
+            if shard is None:
+                shard = shard_of(profile_id, count)
+                unknown[shard] = True
+            members[shard][name].append(profile_id)
+            places[shard].setdefault(name, {}).setdefault(profile_id, place)
+    if common is not None and common.audience_decls:  # audiences the program defines
+        order = dict(zip(by_id, itertools.count()))
+        for shard in places:
+            for decl in common.audience_decls:
+                shard.setdefault(decl.name.name, order)
+    watched = common is not None and common.watched
+    shards = []
+    for index in range(count):
+        theirs = list(map(index.__eq__, owners))
+        shards.append(Shard(common, dict(itertools.compress(by_id.items(),
+                                                            map(index.__eq__, home.values()))),
+                            list(itertools.compress(events, theirs)),
+                            list(itertools.compress(range(len(events)), theirs)),
+                            members[index], watched or unknown[index], places[index]))
+    return shards
+
+
+def _bytes(profile_id) -> bytes:
+    return str(profile_id).encode()
+
+
+_LOCAL: list[Shard] | None = None  # the shards a forked worker finds in its parent's memory
+
+
+def run_shard(shard: Shard | int) -> Partial:
+    """Simulate one shard (given, or by its index among the shards of a forked pool)."""
+    if isinstance(shard, int):
+        assert _LOCAL is not None
+        shard = _LOCAL[shard]
+    common = shard.common
+    records: list[tuple[tuple, int, Record]] = []
+    clock = None
+
+    def keep(record: Record) -> None:
+        records.append((clock.current, len(records), record))
+
+    with fewer_collections():
+        simulation = Simulation(
+            common.workspace.journeys, shard.profiles, shard.events, audiences=shard.audiences,
+            audience_decls=common.audience_decls, datasources=common.datasources,
+            responses=common.responses,
+            actions=limits_of(program for program in common.workspace.programs.values()),
+            lifecycle=common.lifecycle, behaviours=common.behaviours, seed=common.seed,
+            start=common.start, until=common.until, record=keep if common.watched else None,
+            statuses=common.statuses, event_numbers=shard.numbers if shard.keyed else None,
+            audience_order=(lambda audience, profile_id: shard.places[audience][profile_id])
+            if shard.keyed else None)
+        clock = simulation.clock
+        simulation.simulate()
+        report = build_report(simulation, common.workspace, common.start, common.built_in)
+        unknowns = list(zip(simulation.unknown_positions, simulation.unknown_profiles))
+    simulation.release()
+    return Partial(report, unknowns, records)
+
+
+def simulate(shards: list[Shard], scheduler: str | None = None) -> tuple[dict, Iterator[Record]]:
+    """Run the shards, in processes or on the Dask cluster at `scheduler`; the merged report
+    and the merged records (none unless watched)."""
+    global _LOCAL
+    with _executor(len(shards), scheduler) as (executor, local):
+        if local:
+            _LOCAL = shards
+        try:
+            payloads = range(len(shards)) if local else shards
+            partials = [future.result() for future in
+                        [executor.submit(run_shard, payload) for payload in payloads]]
+        finally:
+            _LOCAL = None
+    return merge_reports(partials), merge_records(partials)
+
+
+@contextlib.contextmanager
+def _executor(count: int, scheduler: str | None):
+    """(an Executor, whether its workers are forks of this process, which find the shards
+    in memory instead of having them sent)."""
+    if scheduler is None:
+        forks = "fork" in multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if forks else None)
+        with concurrent.futures.ProcessPoolExecutor(count, mp_context=context) as executor:
+            yield executor, forks
+        return
+    with cluster(scheduler) as client:
+        yield client.get_executor(), False
+
+
+@contextlib.contextmanager
+def cluster(scheduler: str):
+    """A client of the Dask cluster at `scheduler`, or a ShardError saying why not."""
+    try:
+        import distributed
+    except ImportError:
+        raise ShardError("--scheduler needs Dask: pip install 'journeylang[dask]'") from None
+    try:
+        client = distributed.Client(scheduler, timeout=CONNECT_SECONDS, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as error:
+        raise ShardError(f"cannot reach the Dask scheduler at {scheduler} within "
+                         f"{CONNECT_SECONDS} s ({error})") from None
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def shard_count(workers: int | None, scheduler: str | None) -> int:
+    """How many shards a run has: `workers`, or without it one in a process of its own, and
+    on a cluster as many as its workers have threads. (When the language has orchestrated
+    campaigns, a workspace holding one runs in one process whatever `workers` says, and the
+    report's header says so (§9): that rule belongs here.)"""
+    if workers is not None:
+        return workers
+    if scheduler is None:
+        return 1
+    with cluster(scheduler) as client:
+        return max(1, sum(client.nthreads().values()))
+
+
+def one_process_because(workspace, profiles, audiences) -> str | None:
+    """Why a run must stay in one process whatever `--workers` says, or None. In this
+    edition: an action with a declared `rate` or `cap` (its limit spans every profile's calls),
+    and an audience read whose members may take more than one second to enter at its rate
+    (member k enters `k // rate` seconds after the read, k counted over the whole audience)."""
+    programs = list(workspace.programs.values())
+    limited = sorted(name for name, limits in limits_of(programs).items()
+                     if limits.rate is not None or limits.cap is not None)
+    if limited:
+        return f"action `{limited[0]}` has a rate or a cap over all profiles"
+    for journey in workspace.journeys:
+        entry = journey.entry
+        if not isinstance(entry, n.AudienceEntry):
+            continue
+        rate = int(entry.rate.count) if entry.rate is not None else READ_RATE
+        given = (audiences or {}).get(entry.audience.name)
+        members = len(given) if given is not None else len(profiles)
+        if members > rate:
+            return (f"the audience read of \"{journey.name}\" lets its members in over more "
+                    "than one second")
+    return None
+
+
+def merge_reports(partials: list[Partial]) -> dict:
+    """The one-process report from the shards' reports: counts added, the end the latest,
+    the first unknown profiles by where they were first seen."""
+    reports = [partial.report for partial in partials]
+    merged = dict(reports[0])
+    for field in ("profiles", "events", "unknown_profile_events"):
+        merged[field] = sum(report[field] for report in reports)
+    merged["end"] = max(report["end"] for report in reports)
+    merged["behaviour_events"] = _add_counts(report["behaviour_events"] for report in reports)
+    unknowns = sorted(pair for partial in partials for pair in partial.unknowns)
+    merged["unknown_profiles"] = [profile_id for _, profile_id in unknowns][:5]
+    merged["journeys"] = [
+        {**_added(journeys), "versions": [_merge_version(versions)
+                                          for versions in zip(*(j["versions"] for j in journeys))]}
+        for journeys in zip(*(report["journeys"] for report in reports))]
+    merged["actions"] = _added([report["actions"] for report in reports])
+    return merged
+
+
+def _merge_version(versions) -> dict:
+    """One version's figures over the shards: counts added, the first and last entries and
+    the first errors over all, shares worked out again from the added counts."""
+    merged = _added(versions)
+    entered = [version["entered"] for version in versions if version["entered"] is not None]
+    merged["entered"] = {"first": min(e["first"] for e in entered),
+                         "last": max(e["last"] for e in entered)} if entered else None
+    errors = sorted((error for version in versions for error in version["first_errors"]),
+                    key=lambda error: (error["time"], error["file"], error["line"],
+                                       error["column"], error["profile"]))
+    merged["first_errors"] = errors[:FIRST_ERRORS]
+    merged["more_errors"] = merged["errors"] - len(merged["first_errors"])
+    lift = merged["lift"]
+    if lift is not None:
+        for event in lift["events"]:
+            held = share(event["held_out_senders"], lift["held_out"])
+            treated = share(event["treated_senders"], lift["treated"])
+            event.update(held_out_share=held, treated_share=treated,
+                         lift=round(treated - held, 4) if None not in (held, treated) else None)
+    return merged
+
+
+def _added(values):
+    """Values of one shape from every shard, added: numbers summed (but the places and
+    numbers that name things), counts by key added, lists of records merged item by item."""
+    values = [value for value in values if value is not None]  # (a shard with none of it)
+    if not values:
+        return None
+    first = values[0]
+    if isinstance(first, dict):
+        merged = {}
+        keys = dict.fromkeys(key for value in values for key in value)  # counts by reason, say,
+        for key in keys:  # that only some shards have
+            found = [value[key] for value in values if key in value]
+            if key in _NAMES or isinstance(found[0], (str, bool)):
+                merged[key] = found[0]
+            elif key in _LONGEST:
+                merged[key] = max(found)
+            else:
+                merged[key] = _added(found)
+        if all(isinstance(value, int) for value in merged.values()):
+            merged = dict(sorted(merged.items()))  # counts by key, as a report sorts them
+        return merged
+    if isinstance(first, list):
+        return [_added(list(items)) for items in zip(*values)]
+    if isinstance(first, (int, float)) and not isinstance(first, bool):
+        return sum(values)
+    return first
+
+
+_NAMES = {"version", "line", "column", "schema_version", "seed", "rate", "cap"}
+_LONGEST = {"longest_queue_wait", "last_member_after"}
+
+
+def _add_counts(counts) -> dict:
+    total: dict = {}
+    for count in counts:
+        for key, value in count.items():
+            total[key] = total.get(key, 0) + value
+    return dict(sorted(total.items()))
+
+
+def merge_records(partials: list[Partial]) -> Iterator[Record]:
+    """The shards' records in the one-process order (by position, then as each shard made
+    them), instances numbered again in the order of entry."""
+    numbers: dict[tuple[int, int], int] = {}
+    entered = itertools.count(1)
+    streams = [[(position, count, shard, record) for position, count, record in partial.records]
+               for shard, partial in enumerate(partials)]
+    for _, _, shard, record in heapq.merge(*streams, key=operator.itemgetter(0, 1)):
+        if record.instance is not None:
+            key = (shard, record.instance)
+            if type(record) is Enter:
+                numbers[key] = next(entered)
+            record = msgspec.structs.replace(record, instance=numbers[key])
+        yield record

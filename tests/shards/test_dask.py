@@ -1,0 +1,48 @@
+"""`--scheduler`: the same shards on a Dask cluster (an in-process one here) give the report of
+one process; a scheduler that does not answer, or Dask missing, is a clear error."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+
+import pytest
+
+from journeylang.run import SimulationError, simulate
+from journeylang import shards
+
+from ..conftest import CASES
+
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def scheduler():
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster:
+        yield cluster.scheduler_address
+
+
+@pytest.mark.parametrize("name", ["behaviours-seeded", "fork-join-primary", "consent-suppressed"])
+def test_a_cluster_gives_the_report_and_trace_of_one_process(name, scheduler, monkeypatch):
+    case = CASES / "run" / name
+    monkeypatch.chdir(case)
+    options = {"scenario": "scenario.toml"} if (case / "scenario.toml").exists() else {}
+    alone, sharded = io.StringIO(), io.StringIO()
+    one = simulate(".", trace=alone, **options).report
+    assert simulate(".", trace=sharded, scheduler=scheduler, **options).report == one
+    assert simulate(".", scheduler=scheduler, workers=3, **options).report == one
+    assert sharded.getvalue() == alone.getvalue()
+
+
+def test_an_unreachable_scheduler_is_an_error_not_a_hang(monkeypatch):
+    monkeypatch.setattr(shards, "CONNECT_SECONDS", 1)
+    with pytest.raises(SimulationError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
+        simulate(CASES / "run" / "consent-suppressed", scheduler="tcp://127.0.0.1:9")
+
+
+def test_without_dask_the_error_says_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(SimulationError, match=r"pip install 'journeylang\[dask\]'"):
+        simulate(CASES / "run" / "consent-suppressed", scheduler="tcp://127.0.0.1:9")

@@ -1,0 +1,131 @@
+"""Runs over shards (§9): every run case and example gives, with two worker processes, the
+report of one process byte for byte, and the same trace."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from journeylang.inputs import load_scenario
+from journeylang.run import SimulationError, simulate
+from journeylang.shards import shard_of, split
+
+from ..conftest import CASES, EXAMPLES
+
+RUN_CASES = sorted(path for path in (CASES / "run").iterdir() if path.is_dir())
+EXAMPLE_DIRS = sorted(path for path in EXAMPLES.iterdir() if path.is_dir())
+
+
+def run_case(case, monkeypatch, **options) -> tuple[str, str]:
+    """(the report as JSON, the trace) of a case."""
+    monkeypatch.chdir(case)
+    trace = io.StringIO()
+    scenario = "scenario.toml" if (case / "scenario.toml").exists() else None
+    report = simulate(".", scenario=scenario, trace=trace, **options).report
+    if options:  # a run that stayed in one process says why, and is otherwise the same
+        assert (report.pop("one_process", None) is not None) == stays_in_one_process(case)
+    return json.dumps(report, indent=2), trace.getvalue()
+
+
+def stays_in_one_process(case) -> bool:
+    """The cases whose workspace has a limited action or a read longer than a second."""
+    return any(word in text for path in case.glob("*.journey")
+               for text in [path.read_text()] for word in ("\n    rate ", "\n    cap ", " rate 2/s"))
+
+
+def shares_items(case) -> bool:
+    """Whether a lifecycle step ends instances of profiles in more than one shard at one
+    instant: their records at that instant may then come in another order (§9 asks for time
+    order and each profile's own order). Audience reads give each member a place of its own."""
+    scenario = case / "scenario.toml"
+    return scenario.exists() and bool(load_scenario(scenario).lifecycle)
+
+
+def by_profile(trace: str) -> dict[str, list[dict]]:
+    """Each profile's records in order, instances named by their order within the profile."""
+    records: dict[str, list[dict]] = {}
+    names: dict[tuple[str, int], int] = {}
+    for line in trace.splitlines():
+        record = json.loads(line)
+        if record["instance"] is not None:
+            key = (record["profile"], record["instance"])
+            record["instance"] = names.setdefault(key, len([k for k in names if k[0] == key[0]]))
+        records.setdefault(record["profile"], []).append(record)
+    return records
+
+
+@pytest.mark.parametrize("case", RUN_CASES, ids=[case.name for case in RUN_CASES])
+def test_two_workers_give_the_report_and_trace_of_one(case, monkeypatch):
+    report, trace = run_case(case, monkeypatch)
+    sharded_report, sharded_trace = run_case(case, monkeypatch, workers=2)
+    assert sharded_report == report
+    if not shares_items(case):
+        assert sharded_trace == trace
+        return
+    times = [json.loads(line)["time"] for line in sharded_trace.splitlines()]
+    assert times == sorted(times)
+    assert by_profile(sharded_trace) == by_profile(trace)
+
+
+def test_enough_cases_are_byte_identical():
+    """Most cases have no shared items: their trace is compared byte for byte."""
+    assert sum(not shares_items(case) for case in RUN_CASES) >= 50
+
+
+@pytest.mark.parametrize("example", EXAMPLE_DIRS, ids=[path.name for path in EXAMPLE_DIRS])
+def test_every_example_gives_the_same_report_with_two_workers(example, monkeypatch):
+    """As `journey run EXAMPLE --workers 2` does (the command itself: tests/cases/cli)."""
+    monkeypatch.chdir(example)
+    scenario = "scenario.toml" if (example / "scenario.toml").exists() else None
+
+    def report(**options):
+        result = simulate(".", scenario=scenario, **options).report
+        result.pop("one_process", None)  # a run that stayed in one process says why
+        return json.dumps(result, indent=2)
+
+    assert report(workers=2) == report()
+
+
+def test_on_record_and_kept_records_see_the_merged_records(monkeypatch):
+    case = CASES / "run" / "behaviours-seeded"
+    monkeypatch.chdir(case)
+    seen = []
+    one = simulate(".", scenario="scenario.toml", keep_records=True).records
+    two = simulate(".", scenario="scenario.toml", keep_records=True, workers=3,
+                   on_record=seen.append).records
+    assert two == one == seen
+    assert all(isinstance(record.time, int) for record in seen)
+
+
+def test_the_shard_of_a_profile_is_a_stable_hash_of_its_id():
+    """CRC-32, the same in every process whatever PYTHONHASHSEED says."""
+    assert [shard_of(f"p{i}", 4) for i in range(8)] == [1, 3, 1, 3, 0, 2, 0, 2]
+    script = "from journeylang.shards import shard_of; print(shard_of('someone', 7))"
+    answers = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                              env={"PYTHONHASHSEED": seed, "PATH": ""}).stdout
+               for seed in ("1", "2")}
+    assert answers == {f"{shard_of('someone', 7)}\n"}
+
+
+def test_events_and_audience_members_go_with_their_profile():
+    from journeylang.core.events import Event
+    profiles = [{"id": f"p{i}"} for i in range(20)]
+    events = [Event(i, f"p{i % 25}", "signup", {}) for i in range(50)]
+    audiences = {"all": [f"p{i}" for i in range(25)]}
+    shards = split(None, profiles, events, audiences, 3)
+    for index, shard in enumerate(shards):
+        assert all(shard_of(profile_id, 3) == index for profile_id in shard.profiles)
+        assert all(shard_of(event.profile, 3) == index for event in shard.events)
+        assert all(shard_of(member, 3) == index for member in shard.audiences["all"])
+        assert [events[number] for number in shard.numbers] == shard.events
+    assert sorted(number for shard in shards for number in shard.numbers) == list(range(50))
+    assert sum(len(shard.audiences["all"]) for shard in shards) == 25
+
+
+def test_workers_below_one_are_refused():
+    with pytest.raises(SimulationError, match="workers must be at least 1"):
+        simulate(EXAMPLES / "welcome", workers=0)
