@@ -312,6 +312,33 @@ class Builder(Transformer):
         return n.ActionCap(0 if count is None else count, self._duration(children[3]),
                            span=self._span(children))
 
+    def message_cap(self, children):
+        what, count, period = children[1], self._number(children[2]), children[4]
+        channel = None
+        if isinstance(what, Token) and what.type == "NAME":
+            if str(what) != "messages":
+                self._error("J100", f"`cap {what}`: a cap counts the messages of one channel "
+                            "(`cap email …`) or of all (`cap messages …`)", self._token_span(what))
+        else:
+            channel = str(what)
+        if period.type == "DURATION":
+            kind, window = None, self._duration(period)
+        else:
+            kind, window = str(period), None
+            if kind not in n.CALENDAR_PERIODS:
+                self._error("J100", f"`{period}` is not a period of a cap: write `day`, `week`, "
+                            "`month` or a duration (`24h`)", self._token_span(period))
+        return n.MessageCap(channel, 0 if count is None else count, kind, window,
+                            span=self._span(children))
+
+    def entry_cap(self, children):
+        if str(children[1]) != "entries":
+            self._error("J100", f"`cap {children[1]}`: a journey caps its entries: write "
+                        "`cap entries N [per DURATION]`", self._token_span(children[1]))
+        count = self._number(children[2])
+        window = self._duration(children[4]) if children[4] is not None else None
+        return n.EntryCap(0 if count is None else count, window, span=self._span(children))
+
     def response(self, children):
         return n.ActionResponse(children[1], span=self._span(children))
 
@@ -621,5 +648,5 @@ class Builder(Transformer):
 
 
 _CONSTANTS = {"TRUE": True, "FALSE": False, "NULL": None}
-_HEADER_TYPES = (n.Reentry, n.Timeout, n.Timezone, n.ExitOnEvent, n.ExitWhen, n.Holdout,
+_HEADER_TYPES = (n.Reentry, n.Timeout, n.Timezone, n.ExitOnEvent, n.ExitWhen, n.Holdout, n.EntryCap,
                  n.EventEntry, n.AudienceEntry)

@@ -440,6 +440,24 @@ class _Printer:
         self._token("per")
         self._take(_terminal("DURATION"))
 
+    def _message_cap(self, node: n.MessageCap) -> None:
+        self._token("cap")
+        if node.channel is None:
+            self._take(_terminal("NAME"))  # `messages`
+        else:
+            self._token(node.channel)
+        self._take(_terminal("NUMBER"))
+        self._token("per")
+        self._take(_terminal("NAME") if node.window is None else _terminal("DURATION"))
+
+    def _entry_cap(self, node: n.EntryCap) -> None:
+        self._token("cap")
+        self._take(_terminal("NAME"))
+        self._take(_terminal("NUMBER"))
+        if node.window is not None:
+            self._token("per")
+            self._take(_terminal("DURATION"))
+
     def _response(self, node: n.ActionResponse) -> None:
         self._token("response")
         self._record_type(node.fields)
@@ -1068,6 +1086,7 @@ _DECLARATIONS = {
     n.EventSchema: _Printer._event_schema,
     n.AudienceDecl: _Printer._audience,
     n.ActionDecl: _Printer._action,
+    n.MessageCap: _Printer._message_cap,
     n.Journey: _Printer._journey,
     n.TestDecl: _Printer._test,
 }
@@ -1093,6 +1112,7 @@ _STATEMENTS = {
     n.SetProfile: _Printer._set,
     n.Exit: _Printer._exit,
     n.Rate: _Printer._rate,
+    n.EntryCap: _Printer._entry_cap,
     n.ActionCap: _Printer._action_cap,
     n.ActionResponse: _Printer._response,
     n.TestStart: _Printer._test_start,

@@ -340,7 +340,16 @@ class Holdout(Node):
     percent: float
 
 
-Property = Union[Reentry, Timeout, Timezone, ExitOnEvent, ExitWhen, Holdout]
+@node
+class EntryCap(Node):
+    """`cap entries N [per DURATION]`: at most `count` entries into the journey, over the run
+    or in each window of `window` from the run's start."""
+
+    count: int | float
+    window: datetime.timedelta | None
+
+
+Property = Union[Reentry, Timeout, Timezone, ExitOnEvent, ExitWhen, Holdout, EntryCap]
 
 
 @node
@@ -467,6 +476,22 @@ class ActionCap(Node):
 
     count: int | float
     window: datetime.timedelta
+
+
+@node
+class MessageCap(Node):
+    """`cap CHANNEL N per PERIOD` or `cap messages N per PERIOD`: at most `count` delivered
+    messages per profile over all journeys; `channel` None for all channels; `period` a
+    calendar period (`day`, `week`, `month`, as written) or, for a rolling window, None with
+    `window` its length."""
+
+    channel: str | None
+    count: int | float
+    period: str | None
+    window: datetime.timedelta | None
+
+
+CALENDAR_PERIODS = ("day", "week", "month")
 
 
 @node
@@ -701,7 +726,8 @@ def constant_value(expr: Node):
     raise NotConstant(expr)
 
 
-Declaration = Union[ProfileSchema, EventSchema, AudienceDecl, ActionDecl, Journey, TestDecl]
+Declaration = Union[ProfileSchema, EventSchema, AudienceDecl, ActionDecl, MessageCap, Journey,
+                    TestDecl]
 
 
 @node
@@ -725,6 +751,10 @@ class Program(Node):
     @property
     def actions(self) -> tuple[ActionDecl, ...]:
         return tuple(d for d in self.declarations if isinstance(d, ActionDecl))
+
+    @property
+    def caps(self) -> tuple[MessageCap, ...]:
+        return tuple(d for d in self.declarations if isinstance(d, MessageCap))
 
     @property
     def event_schemas(self) -> tuple[EventSchema, ...]:

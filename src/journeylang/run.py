@@ -23,6 +23,7 @@ from .lockfile import read_lock
 from .population import simulated_events, simulated_profiles
 from .report.build import build_report
 from .runtime.actions import limits_of
+from .runtime.caps import caps_of
 from .runtime.entry import scheduled_reads
 from .runtime.records import Record, fan_out
 from .runtime.simulation import Simulation, fewer_collections
@@ -235,7 +236,7 @@ def _simulate(paths, *, profiles, events, audiences, datasources, actions, scena
             workspace.journeys, profiles, events, audiences=audiences,
             audience_decls=[d for p in programs for d in p.audiences],
             datasources=datasources, responses=actions,
-            actions=limits_of(programs), lifecycle=scene.lifecycle, behaviours=scene.behaviours,
+            actions=limits_of(programs), caps=caps_of(programs), lifecycle=scene.lifecycle, behaviours=scene.behaviours,
             seed=seed, start=start, until=until, record=fan_out(observers), progress=progress,
             statuses=lock_statuses(lock))
         simulation.simulate()

@@ -30,6 +30,7 @@ from . import nodes as n
 from .report.build import build_report, share
 from .runtime.tally import FIRST_ERRORS
 from .runtime.actions import limits_of
+from .runtime.caps import caps_of
 from .runtime.entry import READ_RATE
 from .runtime.records import Enter, Record
 from .runtime.simulation import Simulation, fewer_collections
@@ -149,7 +150,8 @@ def run_shard(shard: Shard | int) -> Partial:
             common.workspace.journeys, shard.profiles, shard.events, audiences=shard.audiences,
             audience_decls=common.audience_decls, datasources=common.datasources,
             responses=common.responses,
-            actions=limits_of(program for program in common.workspace.programs.values()),
+            actions=limits_of(common.workspace.programs.values()),
+            caps=caps_of(common.workspace.programs.values()),
             lifecycle=common.lifecycle, behaviours=common.behaviours, seed=common.seed,
             start=common.start, until=common.until, record=keep if common.watched else None,
             statuses=common.statuses, event_numbers=shard.numbers if shard.keyed else None,
@@ -234,6 +236,10 @@ def one_process_because(workspace, profiles, audiences) -> str | None:
                      if limits.rate is not None or limits.cap is not None)
     if limited:
         return f"action `{limited[0]}` has a rate or a cap over all profiles"
+    capped = sorted(journey.name for journey in workspace.journeys
+                    if journey.property(n.EntryCap) is not None)
+    if capped:
+        return f"journey \"{capped[0]}\" caps its entries over all profiles"
     for journey in workspace.journeys:
         entry = journey.entry
         if not isinstance(entry, n.AudienceEntry):

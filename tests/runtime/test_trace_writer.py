@@ -21,7 +21,8 @@ def every_kind(time: int) -> list[r.Record]:
     return [r.Enter(*common), r.Reject(*common[:4], None, common[5], "active"),
             r.Holdout(*common[:4], None, common[5]),
             r.Send(*common, "email", "welcome", {"n": 10**40, "x": 0.5, "l": [1, "é", None]}),
-            r.Suppress(*common, "sms", "tip"), r.Call(*common, "crm.sync", {}, False),
+            r.Suppress(*common, "sms", "tip", "consent"), r.Call(*common, "crm.sync", {}, False),
+            r.Call(*common, "crm.lookup", {}, False, "throttled", 21600),
             r.Update(*common, "profile.a.b", {"deep": [True]}), r.Wait(*common, None),
             r.Wait(*common, LAST), r.Resume(*common), r.Join(*common),
             r.Exit(*common, "timeout"), r.Error(*common, "a message")]

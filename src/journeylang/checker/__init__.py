@@ -32,7 +32,7 @@ RULES: tuple[Rule, ...] = (
     guardrails.wait_too_long, guardrails.timeout_too_long, guardrails.reentry_period_too_long,
     guardrails.waits_longer_than_timeout, guardrails.too_many_activities,
     guardrails.holdout_too_large, guardrails.read_too_often, guardrails.rate_out_of_bounds,
-    guardrails.action_cap_out_of_bounds,
+    guardrails.action_cap_out_of_bounds, guardrails.cap_out_of_bounds,
     guardrails.reentry_period_beyond_timeout,
     guardrails.reentry_without_effect,
     versions.version_numbering, versions.entry_changes_between_versions,

@@ -101,7 +101,7 @@ def _version(version, status: str, source, waiting: list[int]) -> dict:
         "more_errors": tally.errors - len(tally.first_errors),
         "lift": _lift(tally.lift),
         "sends": [{"channel": channel, "message": message, "sent": counts[0],
-                   "suppressed": counts[1]}
+                   "suppressed": counts[1], "capped": counts[2]}
                   for (channel, message), counts in sorted(tally.sends.items())],
     }
 

@@ -223,8 +223,11 @@ def _lift(version: dict) -> str:
 
 
 def _sends(version: dict) -> str:
+    capped = any(send["capped"] for send in version["sends"])
     rows = [f"<tr>{_cell(send['channel'])}{_cell(send['message'], kind='code')}"
-            f"{_cell(send['sent'], True)}{_cell(send['suppressed'] or '', True)}</tr>"
+            f"{_cell(send['sent'], True)}{_cell(send['suppressed'] or '', True)}"
+            + (_cell(send["capped"] or "", True) if capped else "") + "</tr>"
             for send in version["sends"]]
     return _table("Messages", [("channel", False), ("message", False), ("sent", True),
-                               ("suppressed (no consent)", True)], rows)
+                               ("suppressed (no consent)", True)]
+                  + ([("suppressed (capped)", True)] if capped else []), rows)

@@ -143,9 +143,14 @@ def _render_version(name: str, version: dict, console: Console) -> None:
         sends.add_column("message")
         sends.add_column("sent", justify="right")
         sends.add_column("suppressed (no consent)", justify="right")
+        capped = any(send["capped"] for send in version["sends"])
+        if capped:
+            sends.add_column("suppressed (capped)", justify="right")
         for send in version["sends"]:
-            sends.add_row(send["channel"], Text(send["message"]), str(send["sent"]),
-                          str(send["suppressed"]) if send["suppressed"] else "")
+            cells = [str(send["suppressed"]) if send["suppressed"] else ""]
+            if capped:
+                cells.append(str(send["capped"]) if send["capped"] else "")
+            sends.add_row(send["channel"], Text(send["message"]), str(send["sent"]), *cells)
         console.print(sends)
 
 

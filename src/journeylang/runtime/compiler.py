@@ -18,13 +18,15 @@ from .instances import StepError
 class Services:
     """What compiled statements may use of a run, and nothing more: the clock, the observer
     (None when nobody watches), ending threads and instances, waiting for events, the
-    actions' limits, the audiences, and what lies outside the journey (data sources, action responses,
+    actions' limits, the audiences, the caps across journeys, and what lies outside the journey (data sources, action responses,
     behaviours, the seed's draws)."""
 
-    __slots__ = ("clock", "record", "instances", "waiting", "actions", "audiences", "outside")
+    __slots__ = ("clock", "record", "instances", "waiting", "actions", "audiences", "caps",
+                 "outside")
 
-    def __init__(self, clock, record, instances, waiting, actions, audiences, outside):
+    def __init__(self, clock, record, instances, waiting, actions, audiences, caps, outside):
         self.clock = clock
+        self.caps = caps
         self.audiences = audiences
         self.record = record
         self.instances = instances

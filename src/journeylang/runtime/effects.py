@@ -33,9 +33,18 @@ def compile_send(c, node: n.Send, k):
     channel, message = node.channel, node.message
     payload = c.optional(node_id, node.data)
     leaves = exit_criteria(c, node_id)
-    counts = version.tally.message(channel, message)  # [sent, suppressed]
+    counts = version.tally.message(channel, message)  # [sent, suppressed: consent, capped]
     behaviours = c.rt.outside.behaviours_for(channel, message)
     react = c.rt.outside.react
+    delivers = c.rt.caps.of(channel)  # None when no cap counts this channel
+
+    def suppress(thread, reason: str, which: int):
+        counts[which] += 1
+        if record is not None:
+            instance = thread.instance
+            record(r.Suppress(clock.now, version.name, version.version, instance.profile_id,
+                              instance.number, node_id, channel, message, reason))
+        return k(thread)
 
     def send(thread):
         reached[index] += 1
@@ -44,11 +53,9 @@ def compile_send(c, node: n.Send, k):
         instance = thread.instance
         consent = instance.profile.get("consent")
         if isinstance(consent, dict) and consent.get(channel) is False:
-            counts[1] += 1
-            if record is not None:
-                record(r.Suppress(clock.now, version.name, version.version, instance.profile_id,
-                                  instance.number, node_id, channel, message))
-            return k(thread)
+            return suppress(thread, "consent", 1)
+        if delivers is not None and not delivers(instance.profile_id, clock.now):
+            return suppress(thread, "capped", 2)
         data = EMPTY if payload is None else payload(thread)  # rendered for every delivery
         counts[0] += 1
         if record is not None:

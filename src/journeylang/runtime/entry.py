@@ -65,6 +65,11 @@ class Entries:
                 return self._reject(version, profile_id, "reentry")
             if version.reentry == "after" and now - member.entered < version.reentry_period:
                 return self._reject(version, profile_id, "wait_period")
+        cap = family.entry_cap
+        if cap is not None:
+            if cap.full(now):
+                return self._reject(version, profile_id, "capped")
+            cap.entered += 1  # held-out profiles count, as every accepted entry does
         member.entered = now
         tally = version.tally
         if version.holdout:

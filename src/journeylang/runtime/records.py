@@ -57,9 +57,13 @@ class Send(Record, frozen=True, gc=False, tag="send"):
 
 
 class Suppress(Record, frozen=True, gc=False, tag="suppress"):
+    """A send not delivered: `reason` `consent` (the profile's consent for the channel is
+    false) or `capped` (a cap across journeys is reached)."""
+
     kind: ClassVar[str] = "suppress"
     channel: str
     message: str
+    reason: str
 
 
 class Call(Record, frozen=True, gc=False, tag="call"):

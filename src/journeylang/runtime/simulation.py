@@ -12,6 +12,7 @@ import operator
 from .. import nodes as n
 from .actions import Actions
 from .audiences import Audiences
+from .caps import Caps, entry_cap_of
 from .clock import LIFECYCLE, Clock
 from .compiler import Services
 from .entry import Entries
@@ -38,12 +39,14 @@ def fewer_collections():
 
 class Simulation:
     def __init__(self, journeys, profiles, events, *, audiences=None, audience_decls=(),
-                 datasources=None, actions=None, responses=None, lifecycle=(), behaviours=(),
+                 datasources=None, actions=None, responses=None, caps=None, lifecycle=(),
+                 behaviours=(),
                  seed=0, start=None, until=None, record=None, progress=None, statuses=None,
                  event_numbers=None, audience_order=None):
         """`profiles`: a list of profiles, or a dict of them by id (as the loader makes it).
         `actions`: the declared actions' limits by name (actions.Limits); `responses` the
         actions' fixtures, shaped as `datasources`.
+        `caps`: the message caps across journeys (caps.Caps).
         `record`: the observer told of every record (None: nobody watches).
         `statuses` ({journey: {version: status}}, from the lock file) sets where a journey's
         versions start; versions it does not name are drafts. Without it, or for a journey the
@@ -75,13 +78,15 @@ class Simulation:
         self.entries = Entries(clock, record, self.instances, self.outside, self.profiles,
                                self.audiences, until, self._unknown_profile, audience_order)
         services = Services(clock, record, self.instances, self.waiting, self.actions,
-                            self.audiences, self.outside)
+                            self.audiences, caps or Caps([]), self.outside)
         by_name: dict[str, list] = {}
         for journey in journeys:
             by_name.setdefault(journey.name, []).append(journey)
         self.families = {name: Family(name, [Version(services, node) for node in nodes])
                          for name, nodes in sorted(by_name.items())}
         self.family_list = list(self.families.values())
+        for family in self.family_list:
+            family.entry_cap = entry_cap_of(family.newest.node, start)
         self.on_event: dict[str, list[Family]] = {}
         self.lifts: dict[str, list] = {}  # event name -> the hold-out lifts that watch it
         for family in self.family_list:

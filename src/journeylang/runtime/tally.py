@@ -25,7 +25,7 @@ class Tally:
         self.rejections: collections.Counter = collections.Counter()
         self.exits: collections.Counter = collections.Counter()
         self.reached: list[int] = []  # by statement index, in compile order
-        self.sends: dict[tuple[str, str], list[int]] = {}  # (channel, message) -> [sent, suppressed]
+        self.sends: dict[tuple[str, str], list[int]] = {}  # (channel, message) -> counts
         # statement index -> a count per way out: `if` arms then the else, `split` arms, `fork`
         # branches started, `wait for event` [received, timed out], `call` [ok, failed]
         self.ways: dict[int, list[int]] = {}
@@ -48,8 +48,9 @@ class Tally:
         return counts
 
     def message(self, channel: str, message: str) -> list[int]:
-        """The [sent, suppressed] counts of one message, shared by the sends of it."""
-        return self.sends.setdefault((channel, message), [0, 0])
+        """The [sent, suppressed for consent, suppressed by a cap] counts of one message, shared
+        by the sends of it."""
+        return self.sends.setdefault((channel, message), [0, 0, 0])
 
     def error(self, time: int, node_id: str, profile_id: str, message: str) -> None:
         """A runtime error in statement `node_id` (or the entry, or the journey)."""

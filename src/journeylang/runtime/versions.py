@@ -71,6 +71,7 @@ class Family:
         self.name = name
         self.versions = {v.version: v for v in sorted(versions, key=lambda v: v.version)}
         self.members: dict = {}  # profile id -> Member
+        self.entry_cap = None  # its `cap entries` (caps.EntryCap), set by the simulation
         self.newest = self.versions[max(self.versions)]
         self.live: Version | None = None
         self.set_statuses({number: "live" if version is self.newest else "closed"

@@ -184,6 +184,20 @@ def action_cap_out_of_bounds(context: Context):
                                  "1s")
 
 
+@rule("J522")
+def cap_out_of_bounds(context: Context):
+    """A cap across journeys (`cap email N per PERIOD`) and a journey's `cap entries N [per D]`
+    take a whole N of at least 1, and a window of at least 1s."""
+    caps = [(cap, "this cap") for program in context.programs for cap in program.caps]
+    caps += [(journey.property(n.EntryCap), f"the entry cap of \"{journey.name}\"")
+             for journey in context.journeys if journey.property(n.EntryCap) is not None]
+    for cap, what in caps:
+        if not float(cap.count).is_integer() or cap.count < 1:
+            yield cap.span, f"{what} is a whole number, at least 1: not {cap.count}"
+        elif cap.window is not None and cap.window < datetime.timedelta(seconds=1):
+            yield cap.span, f"{what} needs a window of at least 1s"
+
+
 @warning("J601")
 def reentry_period_beyond_timeout(context: Context):
     """A `reentry after` period longer than the journey's timeout: the period, not the journey,

@@ -8,7 +8,8 @@ from ..context import Context
 from ..rule import repeats, rule, suggest, warning
 
 _PROPERTY_WORDS = {n.Reentry: "reentry", n.Timeout: "timeout", n.Timezone: "timezone",
-                   n.Holdout: "holdout", n.ExitOnEvent: "exit on event", n.ExitWhen: "exit when"}
+                   n.Holdout: "holdout", n.ExitOnEvent: "exit on event", n.ExitWhen: "exit when",
+                   n.EntryCap: "cap entries"}
 _REPEATABLE = (n.ExitOnEvent, n.ExitWhen)
 
 

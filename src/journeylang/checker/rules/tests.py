@@ -15,9 +15,9 @@ from ..rule import quoted, repeats, rule, suggest, warning
 
 #: The reasons an expectation can name, by its kind (the trace's reasons).
 REASONS = {
-    n.ExpectRejected: ("active", "reentry", "wait_period", "closed"),
+    n.ExpectRejected: ("active", "reentry", "wait_period", "closed", "capped"),
     n.ExpectExits: ("end", "exit", "exit_criteria", "timeout", "stopped", "error"),
-    n.ExpectSuppressed: ("consent",),
+    n.ExpectSuppressed: ("consent", "capped"),
 }
 _STATEMENTS = typing.get_args(n.Statement)
 _LABEL = "label:"
