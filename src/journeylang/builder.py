@@ -441,6 +441,9 @@ class Builder(Transformer):
     def exit(self, children):
         return n.Exit(span=self._span(children))
 
+    def jump(self, children):
+        return n.Jump(self._name(children[1], "a journey name"), span=self._span(children))
+
     # ---- tests --------------------------------------------------------------------------
 
     def test(self, children):

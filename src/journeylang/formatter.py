@@ -735,6 +735,10 @@ class _Printer:
     def _exit(self, node: n.Exit) -> None:
         self._token("exit")
 
+    def _jump(self, node: n.Jump) -> None:
+        self._token("jump")
+        self._leaf(node.target)
+
     # ---- tests ------------------------------------------------------------------------------
 
     def _test(self, node: n.TestDecl) -> None:
@@ -1111,6 +1115,7 @@ _STATEMENTS = {
     n.Let: _Printer._let,
     n.SetProfile: _Printer._set,
     n.Exit: _Printer._exit,
+    n.Jump: _Printer._jump,
     n.Rate: _Printer._rate,
     n.EntryCap: _Printer._entry_cap,
     n.ActionCap: _Printer._action_cap,

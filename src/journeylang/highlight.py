@@ -15,7 +15,7 @@ WORD_OPERATORS = ("and", "or", "not", "in")
 #: Every other keyword. Together these five lists are the grammar's keywords (a test checks).
 KEYWORDS = (
     "action", "after", "always", "at", "audience", "branch", "call", "cap", "else", "error",
-    "event", "every", "exit", "fetch", "for", "fork", "holdout", "if", "join", "journey",
+    "event", "every", "exit", "fetch", "for", "fork", "holdout", "if", "join", "journey", "jump",
     "let", "never", "on", "per", "primary", "profile", "rate", "read", "reentry", "response",
     "send", "set", "split", "starting", "timeout", "timezone", "until", "version", "wait",
     "when", "where", "with", "within",

@@ -299,8 +299,15 @@ class Exit(Node):
     pass
 
 
+@node
+class Jump(Node):
+    """`jump "JOURNEY"`: the profile enters the newest live version of another journey."""
+
+    target: Ident
+
+
 Statement = Union[Send, CallAction, If, Split, Wait, WaitUntil, WaitForEvent, Fork, Join, Let,
-                  SetProfile, Exit]
+                  SetProfile, Exit, Jump]
 
 
 # ---- journeys ----------------------------------------------------------------------

@@ -102,7 +102,7 @@ class _Lexer(lark.lexer.Lexer):
 _WORD = re.compile(r"[a-z_]+")
 
 #: Keywords the second edition added to the language: names where the parser cannot take them.
-SECOND_EDITION = frozenset({"action", "rate", "cap", "per", "response"})
+SECOND_EDITION = frozenset({"action", "rate", "cap", "per", "response", "jump"})
 
 
 def _calls(text: str, position: int) -> bool:
@@ -282,7 +282,7 @@ _TERMINALS = {
     "TIME": "a time of day",
 }
 _OPERATORS = {"COMPARE", "PLUS", "MINUS", "STAR", "SLASH", "PERCENT", "AND", "OR", "IN", "NOT"}
-_STATEMENTS = {"SEND", "CALL", "IF", "SPLIT", "WAIT", "FORK", "JOIN", "LET", "SET", "EXIT"}
+_STATEMENTS = {"JUMP", "SEND", "CALL", "IF", "SPLIT", "WAIT", "FORK", "JOIN", "LET", "SET", "EXIT"}
 _PROPERTIES = {"REENTRY", "TIMEOUT", "TIMEZONE", "HOLDOUT", "CAP"}
 _CHANNELS = {"EMAIL", "SMS", "PUSH", "INAPP", "WHATSAPP"}
 _EXPRESSION_STARTS = {"NUMBER", "STRING", "DURATION", "DATE", "DATETIME", "TIME", "TRUE",

@@ -3,6 +3,8 @@ as SVG that parses, has a box per statement and nothing overlapping; Mermaid and
 
 from __future__ import annotations
 
+import typing
+
 import itertools
 import pathlib
 import shutil
@@ -83,8 +85,7 @@ def statements(journey) -> set[str]:
     found = set()
     for statement in journey.body:
         for node in statement.walk():
-            if isinstance(node, (n.Send, n.CallAction, n.If, n.Split, n.Wait, n.WaitUntil,
-                                 n.WaitForEvent, n.Fork, n.Join, n.Let, n.SetProfile, n.Exit)):
+            if isinstance(node, typing.get_args(n.Statement)):
                 found.add(str(node.span))
     return found
 

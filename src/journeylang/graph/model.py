@@ -64,7 +64,7 @@ class Flow:
 STATEMENT_NAMES = {n.Send: "send", n.CallAction: "call", n.If: "if", n.Split: "split",
                    n.Wait: "wait", n.WaitUntil: "wait until", n.WaitForEvent: "wait for event",
                    n.Fork: "fork", n.Join: "join", n.Let: "let", n.SetProfile: "set",
-                   n.Exit: "exit"}
+                   n.Exit: "exit", n.Jump: "jump"}
 
 
 def statement_name(node: n.Node) -> str:

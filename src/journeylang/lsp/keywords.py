@@ -64,6 +64,9 @@ KEYWORDS: dict[str, tuple[str, str]] = {
              "A custom action (a third-party API); `let NAME = call …` binds its response "
              "(`null` when it failed). A failure takes the `on error` block, or ends the path "
              "if there is none."),
+    "jump": ('jump "JOURNEY"',
+             "Pushes the profile into the newest live version of another journey (one that "
+             "starts with `on event`); its re-entry rules apply, and the path goes on."),
     "action": ('action "name" { rate N/s  cap N per DURATION  response { … } }',
                "Declares a custom action: its throughput limits, shared by every journey, and "
                "the schema of its response."),
@@ -163,7 +166,7 @@ KEYWORDS: dict[str, tuple[str, str]] = {
 DECLARATIONS = ("journey", "profile", "event", "audience", "action", "test")
 PROPERTIES = ("reentry", "timeout", "timezone", "exit on event", "exit when", "holdout")
 ENTRIES = ("on event", "read audience")
-STATEMENTS = ("send", "call", "if", "else", "split", "wait", "wait until", "wait for event",
+STATEMENTS = ("send", "call", "jump", "if", "else", "split", "wait", "wait until", "wait for event",
               "fork", "branch", "join", "let", "set", "exit")
 EXPRESSION_WORDS = ("profile", "event", "true", "false", "null", "not")
 #: What follows a keyword: `wait` → `until`, `for event`; `reentry` → `never`, …

@@ -101,6 +101,11 @@ def _render_version(name: str, version: dict, console: Console) -> None:
         funnel.add_row("held out", str(version["holdouts"]))
     funnel.add_row("rejected", _counts(version["rejections"]))
     funnel.add_row("exited", _counts(version["exits"]))
+    if version["jumped_in"]:
+        funnel.add_row("jumped in", str(version["jumped_in"]))
+    if version["jumped_out"]:
+        funnel.add_row("jumped out", f"{version['jumped_out']} "
+                       f"({version['jumped_out_accepted']} taken in by their journey)")
     if version["in_flight"]:
         funnel.add_row("still in the journey", str(version["in_flight"]))
     if version["errors"]:

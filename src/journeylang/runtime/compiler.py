@@ -22,11 +22,13 @@ class Services:
     behaviours, the seed's draws)."""
 
     __slots__ = ("clock", "record", "instances", "waiting", "actions", "audiences", "caps",
-                 "outside")
+                 "outside", "entries", "families")
 
     def __init__(self, clock, record, instances, waiting, actions, audiences, caps, outside):
         self.clock = clock
         self.caps = caps
+        self.entries = None  # the run's Entries, and its journeys by name (for `jump`), set
+        self.families: dict = {}  # once the journeys are compiled
         self.audiences = audiences
         self.record = record
         self.instances = instances

@@ -50,7 +50,9 @@ class Entries:
                                     None, version.entry_id, str(error)))
             return False
 
-    def enter(self, family, profile_id, profile, data) -> None:
+    def enter(self, family, profile_id, profile, data) -> bool:
+        """Let a profile in, or reject it (recorded in the version it would enter); whether
+        it was let in (held out counts as let in)."""
         version = family.live
         if version is None:
             return self._reject(family.newest, profile_id, "closed")
@@ -80,7 +82,7 @@ class Entries:
             if self.record is not None:
                 self.record(r.Holdout(now, version.name, version.version, profile_id, None,
                                       version.entry_id))
-            return
+            return True
         deadline = now + version.timeout
         if deadline > LAST_INSTANT:  # time ends there: the instance cannot outlive it
             deadline = LAST_INSTANT
@@ -96,12 +98,22 @@ class Entries:
             self.record(r.Enter(now, version.name, version.version, profile_id, instance.number,
                                 version.entry_id))
         self.instances.run(version.start, Thread(instance, None, data))
+        return True
 
-    def _reject(self, version, profile_id, reason) -> None:
+    def jump_in(self, family, profile_id, profile, data) -> bool:
+        """A `jump` into `family`: an entry without its `where`; whether it was accepted (a
+        held-out profile's entry is)."""
+        accepted = self.enter(family, profile_id, profile, data)
+        if accepted:
+            (family.live or family.newest).tally.jumped_in += 1
+        return accepted
+
+    def _reject(self, version, profile_id, reason) -> bool:
         version.tally.rejections[reason] += 1
         if self.record is not None:
             self.record(r.Reject(self.clock.now, version.name, version.version, profile_id, None,
                                  version.entry_id, reason))
+        return False
 
     # ---- audience reads ------------------------------------------------------------------
 

@@ -181,5 +181,26 @@ def compile_exit(c, node: n.Exit, k):
     return exit_
 
 
-STATEMENTS = {n.If: compile_if, n.Split: compile_split, n.Wait: compile_wait,
+def compile_jump(c, node: n.Jump, k):
+    reached, index, node_id = c.reach(node)
+    clock, record, version, rt = c.rt.clock, c.rt.record, c.version, c.rt
+    target = node.target.name
+    jumps = version.tally.jumps  # [out, accepted by the target]
+
+    def jump(thread):
+        reached[index] += 1
+        instance = thread.instance
+        accepted = rt.entries.jump_in(rt.families[target], instance.profile_id,
+                                      instance.profile, thread.event)
+        jumps[0] += 1
+        jumps[1] += accepted
+        if record is not None:
+            record(r.Jump(clock.now, version.name, version.version, instance.profile_id,
+                          instance.number, node_id, target, accepted))
+        return k(thread)
+
+    return jump
+
+
+STATEMENTS = {n.If: compile_if, n.Jump: compile_jump, n.Split: compile_split, n.Wait: compile_wait,
               n.WaitUntil: compile_wait_until, n.Let: compile_let, n.Exit: compile_exit}

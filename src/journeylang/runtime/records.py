@@ -116,6 +116,15 @@ class Exit(Record, frozen=True, gc=False, tag="exit"):
     reason: str
 
 
+class Jump(Record, frozen=True, gc=False, tag="jump"):
+    """A `jump`, written in the origin: the target journey, and whether it took the profile in
+    (a rejection is recorded in the target too)."""
+
+    kind: ClassVar[str] = "jump"
+    target: str
+    accepted: bool
+
+
 class Error(Record, frozen=True, gc=False, tag="error"):
     kind: ClassVar[str] = "error"
     message: str

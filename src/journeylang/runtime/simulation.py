@@ -85,6 +85,7 @@ class Simulation:
         self.families = {name: Family(name, [Version(services, node) for node in nodes])
                          for name, nodes in sorted(by_name.items())}
         self.family_list = list(self.families.values())
+        services.entries, services.families = self.entries, self.families
         for family in self.family_list:
             family.entry_cap = entry_cap_of(family.newest.node, start)
         self.on_event: dict[str, list[Family]] = {}

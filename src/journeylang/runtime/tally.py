@@ -17,7 +17,7 @@ class Tally:
 
     __slots__ = ("entries", "holdouts", "errors", "rejections", "exits", "reached", "sends",
                  "first_entry", "last_entry", "ways", "error_at", "first_errors", "parked",
-                 "queued", "waits_for", "joins", "lift")
+                 "queued", "waits_for", "joins", "lift", "jumps", "jumped_in")
 
     def __init__(self):
         self.entries = self.holdouts = self.errors = 0
@@ -36,6 +36,8 @@ class Tally:
         self.waits_for: dict[str, int] = {}  # a `wait for event`'s id -> its index
         self.joins: dict[object, int] = {}  # a fork's join decision -> the join's index
         self.lift: Lift | None = None  # with a hold-out only
+        self.jumps = [0, 0]  # jumps out of this version: made, accepted by their target
+        self.jumped_in = 0  # profiles that jumped into this version
 
     def statement(self) -> int:
         """A counter for one more statement; its index in `reached`."""

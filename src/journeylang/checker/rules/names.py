@@ -239,3 +239,15 @@ def audience_in_itself(context: Context):
                 seen.add(target)
                 path.append(target)
                 pending.append((target, iter(uses[target])))
+
+
+@rule("J223")
+def unknown_jump_target(context: Context):
+    """`jump "JOURNEY"` names a journey of the workspace."""
+    names = {journey.name for journey in context.journeys}
+    for _, statement in context.statements():
+        if isinstance(statement, n.Jump) and statement.target.name not in names:
+            hint, fix = suggest(statement.target.name, names, statement.target.span, quoted)
+            yield (statement.target.span,
+                   f"unknown journey `{statement.target.name}`{hint}: a jump needs a journey "
+                   "to go to", (), fix)

@@ -186,3 +186,59 @@ def repeated_action_setting(context: Context):
                 word = {n.Rate: "rate", n.ActionCap: "cap"}.get(type(item), "response")
                 yield (item.span, f"`{word}` is given twice in action `{decl.name.name}`",
                        (("first given here", first.span),))
+
+
+def _jumps(context: Context):
+    """(journey, jump) for every `jump` of every journey version."""
+    for journey, statement in context.statements():
+        if isinstance(statement, n.Jump):
+            yield journey, statement
+
+
+@rule("J421")
+def jump_into_audience_journey(context: Context):
+    """A jump goes into a journey entered by an event (`on event`), never into one entered by
+    an audience read."""
+    entered_by_audience = {journey.name for journey in context.journeys
+                           if isinstance(journey.entry, n.AudienceEntry)}
+    for _, jump in _jumps(context):
+        if jump.target.name in entered_by_audience:
+            yield jump.span, (f"journey `{jump.target.name}` is entered by an audience read: a "
+                              "jump can only go into a journey that starts with `on event`")
+
+
+@rule("J422")
+def jump_from_audience_journey(context: Context):
+    """A journey entered by an audience read (`read audience`) cannot jump."""
+    for journey, jump in _jumps(context):
+        if isinstance(journey.entry, n.AudienceEntry):
+            yield jump.span, (f"journey `{journey.name}` is entered by an audience read: it "
+                              "cannot jump into another journey")
+
+
+@rule("J423")
+def jump_loop(context: Context):
+    """Jumps never lead back to the journey they start from (a journey that jumps to itself,
+    or A → B → A): reported at the jump that closes the loop, with the loop named."""
+    targets: dict[str, list] = {}
+    for journey, jump in _jumps(context):
+        targets.setdefault(journey.name, []).append(jump)
+    reported = set()
+    for start in sorted(targets):
+        pending, path, seen = [(start, iter(targets[start]))], [start], {start}
+        while pending:
+            current, jumps = pending[-1]
+            jump = next(jumps, None)
+            if jump is None:
+                pending.pop()
+                path.pop()
+                continue
+            target = jump.target.name
+            if target == start and min(path) == start and id(jump) not in reported:
+                reported.add(id(jump))
+                loop = " → ".join(f"`{name}`" for name in (*path, start))
+                yield jump.span, f"this jump closes a loop of jumps: {loop}"
+            elif target in targets and target not in seen:
+                seen.add(target)
+                path.append(target)
+                pending.append((target, iter(targets[target])))
