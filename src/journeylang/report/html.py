@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
+from ..core.values import format_duration
 from ..graph import build_flow, lay_out, page, render_svg
 from ..graph.model import Box
 from .text import NO_LIFT, percent, plural, points
@@ -19,7 +20,34 @@ def render_html(report: dict, workspace) -> str:
             node = nodes.get((journey["journey"], version["version"]))
             source = workspace.sources.get(node.span.file) if node is not None else None
             parts.append(_version(journey["journey"], version, node, source))
-    return page("journeylang run report", "\n".join(parts))
+        parts.append(_reads(journey["reads"]))
+    parts.append(_actions(report["actions"]))
+    return page("journeylang run report", "\n".join(part for part in parts if part))
+
+
+def _reads(reads: list) -> str:
+    rows = [f"<tr>{_cell(read['at'])}{_cell(read['members'], True)}"
+            f"{_cell(format_duration(read['last_member_after']), True)}</tr>" for read in reads]
+    return _table("Audience reads", [("read at", False), ("members", True),
+                                     ("last member enters after", True)], rows)
+
+
+def _actions(actions: list) -> str:
+    periods = {1: "s", 60: "min", 3600: "h"}
+    rows = []
+    for action in actions:
+        limits = []
+        if action["rate"] is not None:
+            limits.append(f"rate {action['rate']['calls']}/{periods[action['rate']['per']]}")
+        if action["cap"] is not None:
+            limits.append(f"cap {action['cap']['calls']} per "
+                          f"{format_duration(action['cap']['per'])}")
+        wait = action["longest_queue_wait"]
+        rows.append(f"<tr>{_cell(action['action'], kind='code')}{_cell(', '.join(limits) or '—')}"
+                    f"{_cell(action['calls'], True)}{_cell(_counts(action['failures']), True)}"
+                    f"{_cell(format_duration(wait) if wait else '', True)}</tr>")
+    return _table("Actions", [("action", False), ("limits", False), ("calls", True),
+                              ("failed", True), ("longest queue wait", True)], rows)
 
 
 def statement_key(item: dict) -> str:
@@ -64,6 +92,14 @@ def _version(name: str, version: dict, node, source) -> str:
 
 def _funnel(version: dict) -> str:
     rows = [("entries", version["entries"])]
+    if version["entered"] is not None:
+        rows.append(("first and last entry",
+                     f"{version['entered']['first']} – {version['entered']['last']}"))
+    if version["jumped_in"]:
+        rows.append(("jumped in", version["jumped_in"]))
+    if version["jumped_out"]:
+        rows.append(("jumped out", f"{version['jumped_out']} ({version['jumped_out_accepted']} "
+                                   "taken in by their journey)"))
     if version["holdouts"]:
         rows.append(("held out", version["holdouts"]))
     rows.append(("rejected", _counts(version["rejections"])))
