@@ -249,8 +249,8 @@ def bad_test_instant(context: Context):
 @rule("J905")
 def unknown_reason(context: Context):
     """`because REASON` names a reason of its kind: rejections are active, reentry,
-    wait_period or closed; exits end, exit, exit_criteria, timeout, stopped or error;
-    suppressions consent."""
+    wait_period, closed or capped; exits end, exit, exit_criteria, timeout, stopped or error;
+    suppressions consent or capped."""
     for test in tests_of(context):
         for line in test.lines:
             reasons = REASONS.get(type(line))
