@@ -156,11 +156,44 @@ def parse(text: str, name: str = "<string>") -> Program:
 def parse_source(source: Source) -> Program:
     parser, builder = _parser()
     builder.reset(source)
-    program = _parse(parser, source.text, 0, start="start")
+    try:
+        program = _parse(parser, source.text, 0, start="start")
+    except JourneySyntaxError as error:
+        raise JourneySyntaxError(_recovered(parser, builder, source, error.diagnostics)) from None
     errors = builder.errors + nesting_errors(program)
     if errors:
         raise JourneySyntaxError(errors)
     return program
+
+
+#: Where parsing starts again after a syntax error: a line that opens a declaration.
+_DECLARATION_LINE = re.compile(r"^(?:journey|audience|event|profile|action|cap|test)\b", re.MULTILINE)
+MAX_SYNTAX_ERRORS = 20
+
+
+def _recovered(parser, builder, source: Source, first: list[Diagnostic]) -> list[Diagnostic]:
+    """Every syntax error of a file, not only the first: after an error, parsing starts again
+    at the next line that opens a declaration (`journey`, `audience`, `event`…, at the start
+    of a line), so each declaration with an error reports its first one. The errors the
+    builder found on the way (bad durations, numbers…) come with them, in place order."""
+    errors = list(first)
+    position, restart = first[-1].span.start, 0
+    while len(errors) < MAX_SYNTAX_ERRORS:
+        found = _DECLARATION_LINE.search(source.text, max(position, restart + 1))
+        if found is None:
+            break
+        restart = found.start()
+        outer = builder.offset
+        builder.offset = restart
+        try:
+            _parse(parser, source.text[restart:], restart, start="start")
+            break
+        except JourneySyntaxError as error:
+            errors.extend(error.diagnostics)
+            position = max(restart, error.diagnostics[-1].span.start)
+        finally:
+            builder.offset = outer
+    return sorted(builder.errors + errors, key=lambda d: (d.span.start, d.code))
 
 
 def _parse(parser: lark.Lark, text: str, offset: int, *, start: str):

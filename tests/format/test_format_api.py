@@ -23,9 +23,10 @@ def test_syntax_errors_raise_a_journey_error_with_the_diagnostics():
     with pytest.raises(journeylang.JourneyError) as raised:
         journeylang.format('journey "J" {\n    wait 12x\n    send email welcome\n}\n')
     error = raised.value
-    assert str(error) == "1 syntax error(s) in the text: it was not formatted"
-    [diagnostic] = error.diagnostics
-    assert (diagnostic.code, diagnostic.span.file, diagnostic.span.line) == ("J100", "<source>", 3)
+    assert str(error) == "2 syntax error(s) in the text: it was not formatted"
+    duration, grammar = error.diagnostics  # the bad literal before the error of grammar too
+    assert (duration.code, duration.span.line) == ("J103", 2)
+    assert (grammar.code, grammar.span.file, grammar.span.line) == ("J100", "<source>", 3)
     assert " 3 |     send email welcome" in error.render()
 
 

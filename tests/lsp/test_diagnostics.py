@@ -156,3 +156,15 @@ async def test_a_syntax_error_is_a_diagnostic_and_the_server_goes_on(client, wor
     await change_document(client, document, path.read_text(), 3)
     assert list(client.diagnostics[document]) == []
     await close_document(client, document)
+
+
+async def test_every_declaration_reports_its_syntax_error(client, workspace):
+    path = workspace / "welcome.journey"
+    document = await open_document(client, path, (
+        'journey "A" {\n    on event signup\n    send emial "x"\n}\n\n'
+        'journey "B" {\n    on event signup\n    wait 3 days\n}\n'))
+    shown = client.diagnostics[document]
+    assert [(d.code, d.range.start.line) for d in shown] == [("J100", 2), ("J100", 7)]
+    await change_document(client, document, path.read_text(), 2)
+    assert list(client.diagnostics[document]) == []
+    await close_document(client, document)
