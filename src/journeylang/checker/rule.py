@@ -71,3 +71,26 @@ def repeats(items: Iterable[tuple[object, object]]) -> Iterator[tuple[object, ob
             yield item, first[key]
         else:
             first[key] = item
+
+
+def loops(edges: dict, target_of) -> Iterator[tuple[object, tuple[str, ...]]]:
+    """The edges of a directed graph that close a loop, each with the loop's names from its
+    start back to it (`edges`: name → its edges; `target_of(edge)`: the name it leads to).
+    A loop is found from its first name in sorted order, so it is given once, at the edge
+    that leads back there. A stack of its own, no recursion."""
+    for start in sorted(edges):
+        path, pending, seen = [start], [iter(edges[start])], {start}
+        while pending:
+            edge = next(pending[-1], None)
+            if edge is None:
+                pending.pop()
+                path.pop()
+                continue
+            target = target_of(edge)
+            if target == start:
+                if min(path) == start:
+                    yield edge, (*path, start)
+            elif target in edges and target not in seen:
+                seen.add(target)
+                path.append(target)
+                pending.append(iter(edges[target]))

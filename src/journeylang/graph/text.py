@@ -45,20 +45,22 @@ def flatten(flow: Flow) -> tuple[list[tuple[str, Box]], list[tuple[str, str, str
 def to_mermaid(flow: Flow) -> str:
     boxes, edges = flatten(flow)
     out = ["flowchart LR", f"    %% {_mermaid(flow.journey)} version {flow.version}"]
+    shapes = {"entry": '(["{}"])', "end": '(("end"))', "choice": '{{{{"{}"}}}}',
+              "statement": '["{}"]'}
     for name, box in boxes:
         text = "<br/>".join(_mermaid(line) for line in box.lines)
-        if box.kind == "entry":
-            out.append(f'    {name}(["{text}"])')
-        elif box.kind == "end":
-            out.append(f'    {name}(("end"))')
-        elif box.statement in CHOICES:
-            out.append(f'    {name}{{{{"{text}"}}}}')
-        else:
-            out.append(f'    {name}["{text}"]')
+        out.append(f"    {name}" + shapes[_shape(box)].format(text))
     for source, target, label in edges:
         shown = f'|"{_mermaid(label)}"|' if label else ""
         out.append(f"    {source} -->{shown} {target}")
     return "\n".join(out) + "\n"
+
+
+def _shape(box) -> str:
+    """How a box is drawn: the entry, an end, a choice (a branching statement), a statement."""
+    if box.kind in ("entry", "end"):
+        return box.kind
+    return "choice" if box.statement in CHOICES else "statement"
 
 
 def _mermaid(text: str) -> str:
@@ -74,16 +76,13 @@ def to_dot(flow: Flow) -> str:
            '    node [shape=box, style="rounded,filled", fillcolor="#ffffff", '
            'fontname="Helvetica", fontsize=11];',
            '    edge [fontname="Helvetica", fontsize=10, color="#7b8794"];']
+    shapes = {"entry": '[label={}, fillcolor="#e6f4ea"]',
+              "end": '[label="", shape=circle, width=0.18, fillcolor="#56606b"]',
+              "choice": '[label={}, fillcolor="#fff6e0"]', "statement": "[label={}]"}
     for name, box in boxes:
-        label = _dot("\n".join(box.lines))
-        if box.kind == "entry":
-            out.append(f'    {name} [label={label}, fillcolor="#e6f4ea"];')
-        elif box.kind == "end":
-            out.append(f'    {name} [label="", shape=circle, width=0.18, fillcolor="#56606b"];')
-        elif box.statement in CHOICES:
-            out.append(f'    {name} [label={label}, fillcolor="#fff6e0"];')
-        else:
-            out.append(f"    {name} [label={label}];")
+        attributes = shapes[_shape(box)]
+        out.append(f"    {name} " + (attributes.format(_dot("\n".join(box.lines)))
+                                      if "{}" in attributes else attributes) + ";")
     for source, target, label in edges:
         shown = f" [label={_dot(label)}]" if label else ""
         out.append(f"    {source} -> {target}{shown};")

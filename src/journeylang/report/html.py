@@ -8,7 +8,7 @@ from html import escape
 from ..core.values import format_duration
 from ..graph import build_flow, lay_out, page, render_svg
 from ..graph.model import Box
-from .text import NO_LIFT, percent, plural, points
+from .text import NO_LIFT, limits_text, percent, plural, points
 
 
 def render_html(report: dict, workspace) -> str:
@@ -33,17 +33,10 @@ def _reads(reads: list) -> str:
 
 
 def _actions(actions: list) -> str:
-    periods = {1: "s", 60: "min", 3600: "h"}
     rows = []
     for action in actions:
-        limits = []
-        if action["rate"] is not None:
-            limits.append(f"rate {action['rate']['calls']}/{periods[action['rate']['per']]}")
-        if action["cap"] is not None:
-            limits.append(f"cap {action['cap']['calls']} per "
-                          f"{format_duration(action['cap']['per'])}")
         wait = action["longest_queue_wait"]
-        rows.append(f"<tr>{_cell(action['action'], kind='code')}{_cell(', '.join(limits) or '—')}"
+        rows.append(f"<tr>{_cell(action['action'], kind='code')}{_cell(limits_text(action))}"
                     f"{_cell(action['calls'], True)}{_cell(_counts(action['failures']), True)}"
                     f"{_cell(format_duration(wait) if wait else '', True)}</tr>")
     return _table("Actions", [("action", False), ("limits", False), ("calls", True),

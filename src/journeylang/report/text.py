@@ -62,6 +62,16 @@ def _render_reads(reads: list, console: Console) -> None:
 _PERIODS = {1: "s", 60: "min", 3600: "h"}
 
 
+def limits_text(action: dict) -> str:
+    """An action's limits as its declaration writes them: `rate 5/s, cap 20000 per 1d`."""
+    limits = []
+    if action["rate"] is not None:
+        limits.append(f"rate {action['rate']['calls']}/{_PERIODS[action['rate']['per']]}")
+    if action["cap"] is not None:
+        limits.append(f"cap {action['cap']['calls']} per {format_duration(action['cap']['per'])}")
+    return ", ".join(limits) or "—"
+
+
 def _render_actions(actions: list, console: Console) -> None:
     console.print()
     table = Table(title="Actions", title_justify="left", show_edge=False, header_style="bold")
@@ -71,14 +81,8 @@ def _render_actions(actions: list, console: Console) -> None:
     table.add_column("failed", justify="right")
     table.add_column("longest queue wait", justify="right")
     for action in actions:
-        limits = []
-        if action["rate"] is not None:
-            limits.append(f"rate {action['rate']['calls']}/{_PERIODS[action['rate']['per']]}")
-        if action["cap"] is not None:
-            limits.append(f"cap {action['cap']['calls']} per "
-                          f"{format_duration(action['cap']['per'])}")
         failures = action["failures"]
-        table.add_row(Text(action["action"]), ", ".join(limits) or "—", str(action["calls"]),
+        table.add_row(Text(action["action"]), limits_text(action), str(action["calls"]),
                       _counts(failures) if failures else "",
                       format_duration(action["longest_queue_wait"])
                       if action["longest_queue_wait"] else "")

@@ -10,7 +10,7 @@ from ...core.functions import FUNCTIONS
 from ...core.instants import TimeError, zone
 from ...diagnostics import Fix
 from ..context import TYPE_NAMES, Context, is_reaction, walk
-from ..rule import mention, quoted, repeats, rule, suggest, warning
+from ..rule import loops, mention, quoted, repeats, rule, suggest, warning
 
 
 @rule("J201")
@@ -218,27 +218,12 @@ def action_declared_twice(context: Context):
 def audience_in_itself(context: Context):
     """A declared audience does not depend on itself through `profile in audience` (its
     members could never be worked out)."""
-    decls = {decl.name.name: decl for decl in context.audience_decls}
-    uses = {name: [node for node in walk(decl.condition) if isinstance(node, n.InAudience)]
-            for name, decl in decls.items()}
-    for name in decls:
-        path, pending, seen = [name], [(name, iter(uses[name]))], {name}
-        while pending:
-            current, children = pending[-1]
-            child = next(children, None)
-            if child is None:
-                pending.pop()
-                path.pop()
-                continue
-            target = child.audience.name
-            if target == name:
-                if min(path) == name:  # each loop once, from its first audience by name
-                    loop = " → ".join(f"`{step}`" for step in (*path, name))
-                    yield child.span, f"audience `{name}` is defined through itself: {loop}"
-            elif target in decls and target not in seen:
-                seen.add(target)
-                path.append(target)
-                pending.append((target, iter(uses[target])))
+    uses = {decl.name.name: [node for node in walk(decl.condition)
+                             if isinstance(node, n.InAudience)]
+            for decl in context.audience_decls}
+    for use, loop in loops(uses, lambda use: use.audience.name):
+        names = " → ".join(f"`{name}`" for name in loop)
+        yield use.span, f"audience `{loop[0]}` is defined through itself: {names}"
 
 
 @rule("J223")

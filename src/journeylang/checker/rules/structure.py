@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ... import nodes as n
 from ..context import Context
-from ..rule import repeats, rule, suggest, warning
+from ..rule import loops, repeats, rule, suggest, warning
 
 _PROPERTY_WORDS = {n.Reentry: "reentry", n.Timeout: "timeout", n.Timezone: "timezone",
                    n.Holdout: "holdout", n.ExitOnEvent: "exit on event", n.ExitWhen: "exit when",
@@ -223,22 +223,6 @@ def jump_loop(context: Context):
     targets: dict[str, list] = {}
     for journey, jump in _jumps(context):
         targets.setdefault(journey.name, []).append(jump)
-    reported = set()
-    for start in sorted(targets):
-        pending, path, seen = [(start, iter(targets[start]))], [start], {start}
-        while pending:
-            current, jumps = pending[-1]
-            jump = next(jumps, None)
-            if jump is None:
-                pending.pop()
-                path.pop()
-                continue
-            target = jump.target.name
-            if target == start and min(path) == start and id(jump) not in reported:
-                reported.add(id(jump))
-                loop = " → ".join(f"`{name}`" for name in (*path, start))
-                yield jump.span, f"this jump closes a loop of jumps: {loop}"
-            elif target in targets and target not in seen:
-                seen.add(target)
-                path.append(target)
-                pending.append((target, iter(targets[target])))
+    for jump, loop in loops(targets, lambda jump: jump.target.name):
+        names = " → ".join(f"`{name}`" for name in loop)
+        yield jump.span, f"this jump closes a loop of jumps: {names}"
