@@ -42,6 +42,15 @@ def main() -> None:
     """
 
 
+def _stop(error, diagnostics, sources):
+    """The program's problems (on standard output), then `error: …` on standard error; exit 1."""
+    if diagnostics:
+        click.echo(render_all(diagnostics, sources) + "\n")
+        sys.stdout.flush()
+    click.echo(f"error: {error}", err=True)
+    sys.exit(1)
+
+
 def _load(paths):
     try:
         return load(paths)
@@ -154,11 +163,7 @@ def run(path, profiles, events, audiences, datasources, actions, scenario, start
                               until=until, seed=seed, trace=trace_path, population=population,
                               progress=advance, workers=workers, scheduler=scheduler)
     except SimulationError as error:
-        if error.diagnostics:
-            click.echo(render_all(error.diagnostics, workspace.sources) + "\n")
-            sys.stdout.flush()
-        click.echo(f"error: {error}", err=True)
-        sys.exit(1)
+        _stop(error, error.diagnostics, workspace.sources)
     except InputError as error:
         click.echo(error.render(), err=True)
         sys.exit(1)
@@ -257,10 +262,7 @@ def test_command(paths, pattern, verbose, junit, show_coverage, jobs) -> None:
         raise click.UsageError(str(error)) from None
     except TestingError as error:
         if error.diagnostics:
-            click.echo(render_all(error.diagnostics, error.sources) + "\n")
-            sys.stdout.flush()
-            click.echo(f"error: {error}", err=True)
-            sys.exit(1)
+            _stop(error, error.diagnostics, error.sources)
         raise click.UsageError(str(error)) from None
     if run.warnings:
         click.echo(render_all(run.warnings, run.workspace.sources) + "\n", err=True)
