@@ -245,6 +245,13 @@ class Builder(Transformer):
                          1 if version is None else version.value, header, body,
                          span=self._span(children))
 
+    def campaign(self, children):
+        items = children[3:-1]
+        header = tuple(item for item in items if isinstance(item, _HEADER_TYPES))
+        body = tuple(item for item in items if not isinstance(item, _HEADER_TYPES))
+        return n.Campaign(self._text(children[1], "a campaign name"), 0, header, body,
+                          span=self._span(children))
+
     def version(self, children):
         token = children[1]
         value = self._number(token)
@@ -443,6 +450,21 @@ class Builder(Transformer):
 
     def jump(self, children):
         return n.Jump(self._name(children[1], "a journey name"), span=self._span(children))
+
+    def keep(self, children):
+        return n.Keep(children[2], span=self._span(children))
+
+    def exclude_audience(self, children):
+        return n.ExcludeAudience(self._name(children[2], "an audience name"),
+                                 span=self._span(children))
+
+    def intersect_audience(self, children):
+        return n.IntersectAudience(self._name(children[2], "an audience name"),
+                                   span=self._span(children))
+
+    def save_audience(self, children):
+        return n.SaveAudience(self._name(children[2], "an audience name"), children[3] is not None,
+                              span=self._span(children))
 
     # ---- tests --------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
@@ -126,12 +127,16 @@ def _codes() -> dict[str, tuple[str, str, str]]:
               metavar="FILE", help="also write the report as one self-contained HTML page, "
               "with each journey's diagram and its counts")
 @click.option("--strict", is_flag=True, help="exit 1 when any runtime error happened")
+@click.option("--audiences-out", "audiences_out", type=click.Path(dir_okay=False, writable=True),
+              metavar="FILE", help="write the audiences the campaigns saved, in the shape "
+              "--audiences reads")
 @click.option("--workers", type=click.IntRange(1), metavar="N",
               help="run the profiles in N processes (the same report as one)")
 @click.option("--scheduler", metavar="ADDRESS",
               help="run the shards on the Dask cluster at ADDRESS (needs journeylang[dask])")
 def run(path, profiles, events, audiences, datasources, actions, scenario, start, until, seed,
-        population, trace_path, output, html_path, strict, workers, scheduler) -> None:
+        population, trace_path, output, html_path, strict, audiences_out, workers,
+        scheduler) -> None:
     """Simulate the journeys under PATH on a virtual clock and report what happened.
 
     Without --profiles, PATH's profiles.jsonl is used, else a built-in simulated population.
@@ -143,6 +148,7 @@ def run(path, profiles, events, audiences, datasources, actions, scenario, start
       journey run examples/welcome --seed 7 --format json
       journey run examples/welcome --html report.html --strict
       journey run examples/welcome --population 1000000 --workers 2
+      journey run examples/and-join-campaign --audiences-out saved.json
     """
     from rich.console import Console
 
@@ -175,18 +181,25 @@ def run(path, profiles, events, audiences, datasources, actions, scenario, start
     else:
         render(result.report, Console(highlight=False))
     if html_path is not None:
-        try:
-            with open(html_path, "w", encoding="utf-8") as handle:
-                handle.write(render_html(result.report, workspace))
-        except OSError as error:
-            click.echo(f"error: {html_path}: cannot write the report ({error.strerror})", err=True)
-            sys.exit(1)
+        _write(html_path, "the report", render_html(result.report, workspace))
+    if audiences_out is not None:
+        _write(audiences_out, "the saved audiences",
+               json.dumps(result.saved_audiences, indent=1, ensure_ascii=False) + "\n")
     errors = runtime_errors(result.report)
     if strict and errors:
         sys.stdout.flush()
         click.echo(f"error: {plural_errors(errors)} happened during the run (--strict)", err=True)
         sys.exit(1)
     return result  # kept until the command exits (see `entry`): its inputs can be millions of objects
+
+
+def _write(path: str, what: str, text: str) -> None:
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as error:
+        click.echo(f"error: {path}: cannot write {what} ({error.strerror})", err=True)
+        sys.exit(1)
 
 
 def plural_errors(count: int) -> str:

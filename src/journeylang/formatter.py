@@ -497,6 +497,15 @@ class _Printer:
             self._statement(statement)
         self._close(outer, bool(node.header or node.body))
 
+    def _campaign(self, node: n.Campaign) -> None:
+        self._token("campaign")
+        self._take(_terminal("STRING"))
+        outer = self._open()
+        self._header(node.header)
+        for statement in node.body:
+            self._statement(statement)
+        self._close(outer, bool(node.header or node.body))
+
     def _header(self, items) -> None:
         """Properties, then the entry: an item that moves takes its comments with it (those
         on the lines above it, and the one at the end of its line)."""
@@ -738,6 +747,19 @@ class _Printer:
     def _jump(self, node: n.Jump) -> None:
         self._token("jump")
         self._leaf(node.target)
+
+    def _keep(self, node: n.Keep) -> None:
+        self._token("keep")
+        self._token("where")
+        self._expr(node.condition)
+
+    def _set_activity(self, node) -> None:
+        """`exclude audience NAME`, `intersect audience NAME`, `save audience NAME [append]`."""
+        self._token(_SET_WORDS[type(node)])
+        self._token("audience")
+        self._leaf(node.audience)
+        if getattr(node, "append", False):
+            self._token("append")
 
     # ---- tests ------------------------------------------------------------------------------
 
@@ -1084,6 +1106,8 @@ def _render(lines: list[_Line]) -> str:
 
 
 _ENTRIES = (n.EventEntry, n.AudienceEntry)
+_SET_WORDS = {n.ExcludeAudience: "exclude", n.IntersectAudience: "intersect",
+              n.SaveAudience: "save"}
 
 _DECLARATIONS = {
     n.ProfileSchema: _Printer._profile_schema,
@@ -1092,6 +1116,7 @@ _DECLARATIONS = {
     n.ActionDecl: _Printer._action,
     n.MessageCap: _Printer._message_cap,
     n.Journey: _Printer._journey,
+    n.Campaign: _Printer._campaign,
     n.TestDecl: _Printer._test,
 }
 _STATEMENTS = {
@@ -1116,6 +1141,10 @@ _STATEMENTS = {
     n.SetProfile: _Printer._set,
     n.Exit: _Printer._exit,
     n.Jump: _Printer._jump,
+    n.Keep: _Printer._keep,
+    n.ExcludeAudience: _Printer._set_activity,
+    n.IntersectAudience: _Printer._set_activity,
+    n.SaveAudience: _Printer._set_activity,
     n.Rate: _Printer._rate,
     n.EntryCap: _Printer._entry_cap,
     n.ActionCap: _Printer._action_cap,

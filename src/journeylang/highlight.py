@@ -14,11 +14,12 @@ CONSTANTS = ("true", "false", "null")
 WORD_OPERATORS = ("and", "or", "not", "in")
 #: Every other keyword. Together these five lists are the grammar's keywords (a test checks).
 KEYWORDS = (
-    "action", "after", "always", "at", "audience", "branch", "call", "cap", "else", "error",
-    "event", "every", "exit", "fetch", "for", "fork", "holdout", "if", "join", "journey", "jump",
-    "let", "never", "on", "per", "primary", "profile", "rate", "read", "reentry", "response",
-    "send", "set", "split", "starting", "timeout", "timezone", "until", "version", "wait",
-    "when", "where", "with", "within",
+    "action", "after", "always", "append", "at", "audience", "branch", "call", "campaign",
+    "cap", "else", "error", "event", "every", "exclude", "exit", "fetch", "for", "fork",
+    "holdout", "if", "intersect", "join", "journey", "jump", "keep", "let", "never", "on",
+    "per", "primary", "profile", "rate", "read", "reentry", "response", "save", "send", "set",
+    "split", "starting", "timeout", "timezone", "until", "version", "wait", "when", "where",
+    "with", "within",
 )
 
 #: The soft keywords of tests (`test "…" { expect … }`): keywords inside a test only.

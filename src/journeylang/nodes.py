@@ -306,8 +306,43 @@ class Jump(Node):
     target: Ident
 
 
+# ---- set activities: campaigns only (docs/campaigns.md) -----------------------------
+
+
+@node
+class Keep(Node):
+    """`keep where EXPR`: the members for whom the condition is true go on."""
+
+    condition: Expr
+
+
+@node
+class ExcludeAudience(Node):
+    """`exclude audience NAME`: the members of the audience leave the population."""
+
+    audience: Ident
+
+
+@node
+class IntersectAudience(Node):
+    """`intersect audience NAME`: only the members of the audience go on."""
+
+    audience: Ident
+
+
+@node
+class SaveAudience(Node):
+    """`save audience NAME [append]`: the population here replaces the data audience NAME, or
+    with `append` is added to it."""
+
+    audience: Ident
+    append: bool = False
+
+
+SET_ACTIVITIES = (Keep, ExcludeAudience, IntersectAudience, SaveAudience)
+
 Statement = Union[Send, CallAction, If, Split, Wait, WaitUntil, WaitForEvent, Fork, Join, Let,
-                  SetProfile, Exit, Jump]
+                  SetProfile, Exit, Jump, Keep, ExcludeAudience, IntersectAudience, SaveAudience]
 
 
 # ---- journeys ----------------------------------------------------------------------
@@ -413,6 +448,12 @@ class Journey(Node):
             if isinstance(item, kind):
                 found = item
         return found
+
+
+@node
+class Campaign(Journey):
+    """An orchestrated campaign: a journey's header and statements, moving a population read
+    from an audience (docs/campaigns.md). It has no versions: `version` is always 0."""
 
 
 # ---- schemas and declarations ------------------------------------------------------
@@ -734,7 +775,7 @@ def constant_value(expr: Node):
 
 
 Declaration = Union[ProfileSchema, EventSchema, AudienceDecl, ActionDecl, MessageCap, Journey,
-                    TestDecl]
+                    Campaign, TestDecl]
 
 
 @node
@@ -746,6 +787,10 @@ class Program(Node):
     @property
     def journeys(self) -> tuple[Journey, ...]:
         return tuple(d for d in self.declarations if isinstance(d, Journey))
+
+    @property
+    def campaigns(self) -> tuple[Campaign, ...]:
+        return tuple(d for d in self.declarations if isinstance(d, Campaign))
 
     @property
     def tests(self) -> tuple[TestDecl, ...]:

@@ -102,7 +102,8 @@ class _Lexer(lark.lexer.Lexer):
 _WORD = re.compile(r"[a-z_]+")
 
 #: Keywords the second edition added to the language: names where the parser cannot take them.
-SECOND_EDITION = frozenset({"action", "rate", "cap", "per", "response", "jump"})
+SECOND_EDITION = frozenset({"action", "rate", "cap", "per", "response", "jump", "campaign",
+                            "keep", "exclude", "intersect", "save", "append"})
 
 
 def _calls(text: str, position: int) -> bool:
@@ -167,7 +168,7 @@ def parse_source(source: Source) -> Program:
 
 
 #: Where parsing starts again after a syntax error: a line that opens a declaration.
-_DECLARATION_LINE = re.compile(r"^(?:journey|audience|event|profile|action|cap|test)\b", re.MULTILINE)
+_DECLARATION_LINE = re.compile(r"^(?:journey|campaign|audience|event|profile|action|cap|test)\b", re.MULTILINE)
 MAX_SYNTAX_ERRORS = 20
 
 
@@ -315,7 +316,8 @@ _TERMINALS = {
     "TIME": "a time of day",
 }
 _OPERATORS = {"COMPARE", "PLUS", "MINUS", "STAR", "SLASH", "PERCENT", "AND", "OR", "IN", "NOT"}
-_STATEMENTS = {"JUMP", "SEND", "CALL", "IF", "SPLIT", "WAIT", "FORK", "JOIN", "LET", "SET", "EXIT"}
+_STATEMENTS = {"JUMP", "SEND", "CALL", "IF", "SPLIT", "WAIT", "FORK", "JOIN", "LET", "SET", "EXIT",
+               "KEEP", "EXCLUDE", "INTERSECT", "SAVE"}
 _PROPERTIES = {"REENTRY", "TIMEOUT", "TIMEZONE", "HOLDOUT", "CAP"}
 _CHANNELS = {"EMAIL", "SMS", "PUSH", "INAPP", "WHATSAPP"}
 _EXPRESSION_STARTS = {"NUMBER", "STRING", "DURATION", "DATE", "DATETIME", "TIME", "TRUE",
@@ -327,6 +329,7 @@ _AFTER = {
     "CALL": 'an action name (a string, like "crm.sync")',
     "FETCH": 'a data source name (a string, like "offers")',
     "JOURNEY": 'a journey name (a string, like "Welcome series")',
+    "CAMPAIGN": 'a campaign name (a string, like "Spring tiers")',
     "VERSION": "a version number",
     "TIMEZONE": 'a time zone name (a string, like "Europe/Paris")',
     "WAIT": "a duration (like 1d), `until` or `for event`",

@@ -26,7 +26,7 @@ from .runtime.actions import limits_of
 from .runtime.caps import caps_of
 from .runtime.entry import scheduled_reads
 from .runtime.records import Record, fan_out
-from .runtime.simulation import Simulation, fewer_collections
+from .runtime.simulation import Simulation, fewer_collections, saved_audiences
 from .core.instants import TimeError, check_instant, format_instant, parse_instant
 from .runtime.trace import TraceError, TraceWriter
 from .workspace import Workspace, load
@@ -56,6 +56,7 @@ class SimulationResult:
     diagnostics: list[Diagnostic] = attrs.Factory(list)
     profiles: dict[str, dict] = attrs.Factory(dict)
     events: list[Event] = attrs.Factory(list)
+    saved_audiences: dict[str, list[str]] = attrs.Factory(dict)  # by the campaigns' `save`
 
     def sends(self) -> dict[tuple[str, str], int]:
         """Messages sent, per (channel, message), over every journey and version."""
@@ -248,8 +249,10 @@ def _simulate(paths, *, profiles, events, audiences, datasources, actions, scena
     if one_process is not None:  # --workers or --scheduler asked for, and not taken
         report["one_process"] = one_process
     by_id = simulation.profiles
+    saved = {name: simulation.audiences.data[name] for name in saved_audiences(
+        campaign.version.node for campaign in simulation.campaigns.values())}
     simulation.release()
-    return SimulationResult(report, records, diagnostics, by_id, events)
+    return SimulationResult(report, records, diagnostics, by_id, events, saved)
 
 
 def _close_trace(writer, file, name) -> None:

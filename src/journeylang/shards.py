@@ -228,9 +228,14 @@ def shard_count(workers: int | None, scheduler: str | None) -> int:
 
 def one_process_because(workspace, profiles, audiences) -> str | None:
     """Why a run must stay in one process whatever `--workers` says, or None. In this
-    edition: an action with a declared `rate` or `cap` (its limit spans every profile's calls),
+    edition: a campaign (its populations and joins span every member), an action with a
+    declared `rate` or `cap` (its limit spans every profile's calls),
     and an audience read whose members may take more than one second to enter at its rate
     (member k enters `k // rate` seconds after the read, k counted over the whole audience)."""
+    campaigns = sorted(j.name for j in workspace.journeys if isinstance(j, n.Campaign))
+    if campaigns:
+        return (f"campaign \"{campaigns[0]}\" moves its population together, and its joins "
+                "span every member")
     programs = list(workspace.programs.values())
     limited = sorted(name for name, limits in limits_of(programs).items()
                      if limits.rate is not None or limits.cap is not None)

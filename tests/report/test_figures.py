@@ -164,7 +164,7 @@ def test_the_figures_agree_with_the_trace(case, monkeypatch):
     trace = [record.to_json() for record in result.records]
     for journey in result.report["journeys"]:
         for version in journey["versions"]:
-            mine = [r for r in trace if (r["journey"], r["version"]) ==
+            mine = [r for r in trace if (r["journey"], r.get("version")) ==
                     (journey["journey"], version["version"])]
             errors = [r for r in mine if r["kind"] == "error"]
             by_node = collections.Counter(r["node"] for r in errors)
@@ -195,6 +195,25 @@ def test_the_figures_agree_with_the_trace(case, monkeypatch):
                 if statement["statement"] == "if":
                     taken = sum(w["profiles"] for w in statement["ways"])
                     assert taken + statement["errors"] == statement["reached"]
+    for campaign in result.report["campaigns"]:
+        activities = [r for r in trace if r["kind"] == "activity"
+                      and r["journey"] == campaign["campaign"]]
+        for execution in campaign["executions"]:
+            passed = collections.Counter()
+            for record in activities:
+                if record["execution"] == execution["execution"]:
+                    passed[record["node"]] += record["population"]
+            assert {f"{p['file']}:{p['line']}:{p['column']}": p["population"]
+                    for p in execution["populations"] if p["population"]} == passed
+            joins = {(r["time"], r["node"]) for r in trace if r["kind"] == "join"
+                     and r["journey"] == campaign["campaign"]
+                     and r["execution"] == execution["execution"]}
+            assert joins <= {(j["at"], f"{j['file']}:{j['line']}:{j['column']}")
+                             for j in execution["joins"]}
+        for statement in campaign["statements"]:
+            total = sum(p["population"] for e in campaign["executions"] for p in e["populations"]
+                        if (p["line"], p["column"]) == (statement["line"], statement["column"]))
+            assert total == statement["reached"], statement
 
 
 def test_a_profile_waits_at_a_join_while_a_branch_is_still_out():

@@ -32,9 +32,11 @@ def run_case(case, monkeypatch, **options) -> tuple[str, str]:
 
 
 def stays_in_one_process(case) -> bool:
-    """The cases whose workspace has a limited action or a read longer than a second."""
+    """The cases whose workspace has a limited action, a read longer than a second, or a
+    campaign."""
     return any(word in text for path in case.glob("*.journey")
-               for text in [path.read_text()] for word in ("\n    rate ", "\n    cap ", " rate 2/s"))
+               for text in [path.read_text()]
+               for word in ("\n    rate ", "\n    cap ", " rate 2/s", "\ncampaign "))
 
 
 def shares_items(case) -> bool:
@@ -42,7 +44,8 @@ def shares_items(case) -> bool:
     instant: their records at that instant may then come in another order (§9 asks for time
     order and each profile's own order). Audience reads give each member a place of its own."""
     scenario = case / "scenario.toml"
-    return scenario.exists() and bool(load_scenario(scenario).lifecycle)
+    return (scenario.exists() and bool(load_scenario(scenario).lifecycle)
+            and not stays_in_one_process(case))
 
 
 def by_profile(trace: str) -> dict[str, list[dict]]:

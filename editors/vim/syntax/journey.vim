@@ -9,7 +9,7 @@ endif
 " Words are matched, not declared with :syn keyword, so that a word after a dot
 " (event.wait, profile.consent.sms) can be an attribute: a later match wins.
 syn match journeyFunction "\<\h\w*\ze\s*("
-syn match journeyKeyword "\<\%(action\|after\|always\|at\|audience\|branch\|call\|cap\|else\|error\|event\|every\|exit\|fetch\|for\|fork\|holdout\|if\|join\|journey\|jump\|let\|never\|on\|per\|primary\|profile\|rate\|read\|reentry\|response\|send\|set\|split\|starting\|timeout\|timezone\|until\|version\|wait\|when\|where\|with\|within\)\>"
+syn match journeyKeyword "\<\%(action\|after\|always\|append\|at\|audience\|branch\|call\|campaign\|cap\|else\|error\|event\|every\|exclude\|exit\|fetch\|for\|fork\|holdout\|if\|intersect\|join\|journey\|jump\|keep\|let\|never\|on\|per\|primary\|profile\|rate\|read\|reentry\|response\|save\|send\|set\|split\|starting\|timeout\|timezone\|until\|version\|wait\|when\|where\|with\|within\)\>"
 syn match journeyTestKeyword "\<\%(because\|between\|close\|enters\|exits\|expect\|fails\|fixture\|from\|gets\|label\|line\|no\|publish\|reached\|rejected\|seed\|sent\|start\|stop\|suppressed\|test\)\>"
 syn match journeyChannel "\<\%(email\|sms\|push\|inapp\|whatsapp\)\>"
 syn match journeyConstant "\<\%(true\|false\|null\)\>"

@@ -13,7 +13,7 @@ from ..source import Source
 from ..workspace import Workspace, display_name
 from .context import Context
 from .rule import Rule
-from .rules import guardrails, names, structure, tests, typing, versions
+from .rules import campaigns, guardrails, names, structure, tests, typing, versions
 
 #: Every rule, in code order. docs/diagnostics.md shows each with a failing example.
 RULES: tuple[Rule, ...] = (
@@ -43,6 +43,9 @@ RULES: tuple[Rule, ...] = (
     tests.unknown_test_journey, tests.unknown_test_profile, tests.message_never_sent,
     tests.bad_test_instant, tests.unknown_reason, tests.duplicate_test_name,
     tests.unknown_statement, tests.test_value_not_constant, tests.profile_given_twice,
+    campaigns.not_in_a_campaign, campaigns.campaign_channel, campaigns.campaign_read_rate,
+    campaigns.wait_until_per_member, campaigns.set_activity_outside_campaign,
+    campaigns.audience_saved_twice, campaigns.campaign_name_taken,
 )
 
 

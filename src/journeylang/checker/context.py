@@ -90,8 +90,16 @@ class Context:
         return [d for program in self.programs for d in program.audiences]
 
     @functools.cached_property
+    def saved_audiences(self) -> set[str]:
+        """The audiences campaigns save (`save audience NAME`): known from the run's start."""
+        return {node.audience.name for journey in self.journeys
+                if isinstance(journey, n.Campaign) for node in walk(journey)
+                if isinstance(node, n.SaveAudience)}
+
+    @functools.cached_property
     def audience_names(self) -> set[str]:
-        return {d.name.name for d in self.audience_decls} | set(self.audience_data)
+        return ({d.name.name for d in self.audience_decls} | set(self.audience_data)
+                | self.saved_audiences)
 
     @functools.cached_property
     def action_decls(self) -> dict[str, n.ActionDecl]:
@@ -167,7 +175,8 @@ class Context:
         """The journeys of the workspace grouped by name, each group in source order."""
         groups: dict[str, list[n.Journey]] = {}
         for journey in self.journeys:
-            groups.setdefault(journey.name, []).append(journey)
+            if not isinstance(journey, n.Campaign):  # a campaign has no versions
+                groups.setdefault(journey.name, []).append(journey)
         return groups
 
     # ---- walking -----------------------------------------------------------------------

@@ -64,7 +64,9 @@ class Flow:
 STATEMENT_NAMES = {n.Send: "send", n.CallAction: "call", n.If: "if", n.Split: "split",
                    n.Wait: "wait", n.WaitUntil: "wait until", n.WaitForEvent: "wait for event",
                    n.Fork: "fork", n.Join: "join", n.Let: "let", n.SetProfile: "set",
-                   n.Exit: "exit", n.Jump: "jump"}
+                   n.Exit: "exit", n.Jump: "jump", n.Keep: "keep where",
+                   n.ExcludeAudience: "exclude audience", n.IntersectAudience: "intersect audience",
+                   n.SaveAudience: "save audience"}
 
 
 def statement_name(node: n.Node) -> str:
@@ -177,6 +179,11 @@ def _statement_lines(node: n.Node, text: _Text) -> list[str]:
         return [shorten(f"let {node.name.name} = {shown}")]
     if isinstance(node, n.SetProfile):
         return [shorten("set profile." + ".".join(node.path)), shorten("= " + text.of(node.value))]
+    if isinstance(node, n.Keep):
+        return ["keep where", shorten(text.of(node.condition))]
+    if isinstance(node, (n.ExcludeAudience, n.IntersectAudience, n.SaveAudience)):
+        lines = [statement_name(node), shorten(node.audience.name)]
+        return lines + ["append"] if getattr(node, "append", False) else lines
     return [statement_name(node)]  # if, split, fork, exit
 
 

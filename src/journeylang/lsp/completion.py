@@ -14,7 +14,7 @@ from ..core.functions import FUNCTIONS
 from ..core.schema import TYPE_NAMES
 from .hover import shown_type
 from .keywords import (DECLARATIONS, ENTRIES, EXPRESSION_WORDS, FOLLOWERS, KEYWORDS, PROPERTIES,
-                       STATEMENTS)
+                       SET_ACTIVITIES, STATEMENTS)
 from .navigation import Index
 from .positions import Positions
 from .text import Scanner, line_before, opener, place
@@ -83,9 +83,16 @@ def complete(index: Index, name: str, text: str, offset: int,
             return [_keyword(word) for word in DECLARATIONS]
         if block.startswith("fork"):
             return [_keyword("branch")]
-        words = STATEMENTS + (PROPERTIES + ENTRIES if block.startswith("journey") else ())
+        if block.startswith("campaign"):
+            words = (STATEMENTS + SET_ACTIVITIES + ("read audience",)
+                     + tuple(word for word in PROPERTIES if word in CAMPAIGN_PROPERTIES))
+        else:
+            words = STATEMENTS + (PROPERTIES + ENTRIES if block.startswith("journey") else ())
         return [_keyword(word) for word in words]
     return _expression(text, offset)
+
+
+CAMPAIGN_PROPERTIES = ("timeout", "timezone", "exit when", "holdout")
 
 
 def _item(label: str, kind, detail: str | None = None, documentation: str | None = None,

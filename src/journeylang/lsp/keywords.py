@@ -67,6 +67,21 @@ KEYWORDS: dict[str, tuple[str, str]] = {
     "jump": ('jump "JOURNEY"',
              "Pushes the profile into the newest live version of another journey (one that "
              "starts with `on event`); its re-entry rules apply, and the path goes on."),
+    "campaign": ('campaign "name" { read audience "…" … }',
+                 "An orchestrated campaign: each read of its audience is one execution whose "
+                 "population moves together; its `join` waits for every branch's whole "
+                 "population (docs/campaigns.md)."),
+    "keep": ("keep where EXPR", "In a campaign, the members for whom the condition is true "
+             "go on; the others leave the population."),
+    "exclude": ('exclude audience "name"', "In a campaign, the members of the audience leave "
+                "the population."),
+    "intersect": ('intersect audience "name"', "In a campaign, only the members of the "
+                  "audience go on."),
+    "save": ('save audience "name" [append]', "In a campaign, the population here replaces "
+             "the audience (or, with `append`, is added to it); later executions, campaigns "
+             "and journeys read it, and `--audiences-out` writes it."),
+    "append": ('save audience "name" append', "Adds the population to the saved audience "
+               "instead of replacing it."),
     "action": ('action "name" { rate N/s  cap N per DURATION  response { … } }',
                "Declares a custom action: its throughput limits, shared by every journey, and "
                "the schema of its response."),
@@ -163,11 +178,13 @@ KEYWORDS: dict[str, tuple[str, str]] = {
 }
 
 #: Where each kind of keyword fits, for completion.
-DECLARATIONS = ("journey", "profile", "event", "audience", "action", "test")
+DECLARATIONS = ("journey", "campaign", "profile", "event", "audience", "action", "test")
 PROPERTIES = ("reentry", "timeout", "timezone", "exit on event", "exit when", "holdout")
 ENTRIES = ("on event", "read audience")
 STATEMENTS = ("send", "call", "jump", "if", "else", "split", "wait", "wait until", "wait for event",
               "fork", "branch", "join", "let", "set", "exit")
+#: The set activities, which only a campaign's statements take.
+SET_ACTIVITIES = ("keep where", "exclude audience", "intersect audience", "save audience")
 EXPRESSION_WORDS = ("profile", "event", "true", "false", "null", "not")
 #: What follows a keyword: `wait` → `until`, `for event`; `reentry` → `never`, …
 FOLLOWERS: dict[str, tuple[str, ...]] = {

@@ -2,7 +2,8 @@
 funnel (entries, rejections, exits), the profiles reaching, waiting at and failing in each
 statement, the ways out each branching statement was left by, the waits for an event, the
 first runtime errors, the hold-out's lift, and its sends; per journey entered by audience
-reads, each read; per action its calls, failures and queue. docs/simulator.md gives the
+reads, each read; per campaign the same totals, and per execution the population reaching
+each statement and the instant of each join; per action its calls, failures and queue. docs/simulator.md gives the
 schema."""
 
 from __future__ import annotations
@@ -41,8 +42,40 @@ def build_report(simulation, workspace, start: int, built_in: bool) -> dict:
         "unknown_profiles": simulation.unknown_profiles,
         "recurring_reads_bounded": simulation.entries.bounded_reads,
         "journeys": journeys,
+        "campaigns": [_campaign(campaign, workspace, heap)
+                      for _, campaign in sorted(simulation.campaigns.items())],
         "actions": [_action(action) for _, action in sorted(simulation.actions.by_name.items())],
     }
+
+
+def _campaign(campaign, workspace, heap) -> dict:
+    """A campaign: its totals over the executions (as a journey version's), and per execution
+    the population that reached each statement, and each join's instant."""
+    version = campaign.version
+    source = workspace.sources.get(version.node.span.file)
+    totals = _version(version, "live", source, version.tally.waiting(heap, campaign.in_flight()))
+    for key in ("version", "status", "rejections", "jumped_out", "jumped_out_accepted",
+                "jumped_in", "waits_for_event"):
+        del totals[key]
+    order = sorted(range(len(version.statements)),
+                   key=lambda index: _position(version.statements[index].span))
+    executions = []
+    for number, execution in campaign.executions.items():
+        executions.append({
+            "execution": number,
+            "read_at": format_instant(execution.at),
+            "read": execution.read,
+            "entered": execution.entered,
+            "holdouts": execution.holdouts,
+            "in_flight": sum(not member.ended for member in execution.members),
+            "populations": [{**span_fields(str(version.statements[index].span)),
+                             "population": execution.reached[index]} for index in order],
+            "joins": [{**span_fields(str(version.statements[index].span)),
+                       "at": format_instant(at), "handed_on": handed_on}
+                      for index, at, handed_on in execution.joins],
+        })
+    return {"campaign": campaign.name, **span_fields(version.node_id), **totals,
+            "executions": executions}
 
 
 def _action(action) -> dict:

@@ -44,8 +44,68 @@ def render(report: dict, console: Console) -> None:
             _render_version(journey["journey"], version, console)
         if journey["reads"]:
             _render_reads(journey["reads"], console)
+    for campaign in report.get("campaigns", ()):
+        _render_campaign(campaign, console)
     if report["actions"]:
         _render_actions(report["actions"], console)
+
+
+SHOWN_EXECUTIONS = 6  # columns of the populations table; the JSON report has every one
+
+
+def _render_campaign(campaign: dict, console: Console) -> None:
+    """A campaign: its funnel, the population on each statement per execution, the joins'
+    instants, then its ways, errors and messages as a journey's."""
+    console.print()
+    console.rule(Text.assemble((campaign["campaign"], "bold"), "  campaign  ",
+                               (plural(len(campaign["executions"]), "execution"), "dim")))
+    funnel = Table.grid(padding=(0, 2))
+    funnel.add_column(style="bold")
+    funnel.add_column()
+    funnel.add_row("members read", str(sum(e["read"] for e in campaign["executions"])))
+    if campaign["holdouts"]:
+        funnel.add_row("held out", str(campaign["holdouts"]))
+    funnel.add_row("exited", _counts(campaign["exits"]))
+    if campaign["in_flight"]:
+        funnel.add_row("still in the campaign", str(campaign["in_flight"]))
+    if campaign["errors"]:
+        funnel.add_row(Text("errors", style="bold red"), Text(str(campaign["errors"]), style="red"))
+    console.print(funnel)
+    executions = campaign["executions"]
+    table = _table("Executions", ("execution", "right"), ("read at", "left"),
+                   ("members", "right"), ("held out", "right"), ("still in", "right"))
+    for execution in executions:
+        table.add_row(f"#{execution['execution']}", execution["read_at"], str(execution["read"]),
+                      str(execution["holdouts"] or ""), str(execution["in_flight"] or ""))
+    console.print(table)
+    shown = executions[:SHOWN_EXECUTIONS]
+    table = Table(title="Population on each statement", title_justify="left", show_edge=False,
+                  header_style="bold")
+    table.add_column("line", justify="right", style="dim", no_wrap=True, min_width=4)
+    for execution in shown:
+        table.add_column(f"#{execution['execution']}", justify="right", no_wrap=True,
+                         min_width=5)
+    table.add_column("statement", no_wrap=True, overflow="ellipsis", max_width=44)
+    for row, statement in enumerate(campaign["statements"]):
+        cells = [str(execution["populations"][row]["population"]) for execution in shown]
+        table.add_row(str(statement["line"]), *cells,
+                      Text(statement["source"], overflow="ellipsis", no_wrap=True))
+    console.print(table)
+    if len(executions) > len(shown):
+        console.print(Text(f"… and {plural(len(executions) - len(shown), 'more execution')} "
+                           "(--format json has them all)", style="dim"))
+    joins = [(execution, join) for execution in executions for join in execution["joins"]]
+    if joins:
+        table = _table("Joins", ("execution", "right"), ("line", "right"), ("fired at", "left"),
+                       ("handed on", "right"))
+        for execution, join in joins:
+            table.add_row(f"#{execution['execution']}", Text(str(join["line"]), style="dim"),
+                          join["at"], str(join["handed_on"]))
+        console.print(table)
+    _render_ways(campaign, console)
+    _render_errors(campaign, console)
+    _render_lift(campaign, console)
+    _render_sends(campaign, console)
 
 
 def _render_reads(reads: list, console: Console) -> None:
@@ -145,7 +205,10 @@ def _render_version(name: str, version: dict, console: Console) -> None:
     _render_waits(version, console)
     _render_errors(version, console)
     _render_lift(version, console)
+    _render_sends(version, console)
 
+
+def _render_sends(version: dict, console: Console) -> None:
     if version["sends"]:
         sends = Table(title="Messages", title_justify="left", show_edge=False, header_style="bold")
         sends.add_column("channel")

@@ -12,7 +12,7 @@ class Audiences:
     def __init__(self, data, decls, local):
         """`data`: {name: [profile ids]}; `decls`: the `audience` declarations; `local`: the
         clock the predicates read (in UTC)."""
-        self.data = data or {}
+        self.data = dict(data or {})  # saved audiences change it (`save audience`)
         self.predicates = {decl.name.name: compile_expression(decl.condition, local)
                            for decl in decls}
         self.sets: dict[str, frozenset] = {}  # a data audience's ids, made when first asked
@@ -27,6 +27,13 @@ class Audiences:
             return path.instance.profile_id in ids
         predicate = self.predicates.get(name)
         return predicate is not None and predicate(path) is True
+
+    def save(self, name: str, ids: list[str], add: bool) -> None:
+        """A campaign's `save audience`: `ids` replace the data audience `name`, or (`add`) are
+        added to it, each member once, in the order first saved."""
+        kept = self.data.get(name, []) if add else []
+        self.data[name] = list(dict.fromkeys([*kept, *ids]))
+        self.sets.pop(name, None)
 
     def members(self, name: str, profiles, unknown) -> list[str]:
         """The members of an audience, in its order: a data audience's list order (ids that are

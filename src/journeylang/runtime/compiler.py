@@ -74,6 +74,14 @@ class Compiler:
         index = self.version.tally.statement()
         return self.version.tally.reached, index, str(node.span)
 
+    def body(self, statements):
+        """The step a new thread of the journey starts at."""
+        return self.block(statements, self.rt.instances.end_thread)
+
+    def resumer(self, index: int, node_id: str, k, in_order: bool):
+        """The timers of wait statement `index`, resuming each thread at `k`."""
+        return flow.resumer(self, index, node_id, k, in_order)
+
     def block(self, statements, k):
         """The step that runs `statements` and then `k`."""
         statements = list(statements)

@@ -117,16 +117,18 @@ class Entries:
 
     # ---- audience reads ------------------------------------------------------------------
 
-    def schedule_reads(self, family) -> None:
-        """The reads of a batch journey: once (now, or `at`), or every period from `starting`
-        (or now) up to its `until` and the run's end, or, with neither, for 91 days from the
-        first."""
+    def schedule_reads(self, family, execute=None) -> None:
+        """The reads of a batch journey (or a campaign, whose `execute(family, rate)` each read
+        calls in place of letting the members in): once (now, or `at`), or every period from
+        `starting` (or now) up to its `until` and the run's end, or, with neither, for 91 days
+        from the first."""
         version = family.newest
         entry = version.entry
         rate = int(entry.rate.count) if entry.rate is not None else READ_RATE
+        execute = execute or self._read
         if entry.every is None:
             first = _instant(entry.at, version) if entry.at is not None else self.clock.now
-            return self.clock.push(first, EVENT, self._read, (family, rate, None, None))
+            return self.clock.push(first, EVENT, self._recur, (family, rate, None, None, execute))
         first = _instant(entry.starting, version) if entry.starting else self.clock.now
         ends = [moment for moment in (self.until, entry.until and _instant(entry.until, version))
                 if moment is not None]
@@ -137,13 +139,19 @@ class Entries:
             self.bounded_reads.append(family.name)
         period = max(1, int(entry.every.total_seconds()))  # never twice at one instant
         if first <= last:
-            self.clock.push(first, EVENT, self._read, (family, rate, period, last))
+            self.clock.push(first, EVENT, self._recur, (family, rate, period, last, execute))
 
-    def _read(self, argument) -> None:
+    def _recur(self, argument) -> None:
+        """A read, and the next one of a recurring read."""
+        family, rate, period, last, execute = argument
+        execute(family, rate)
+        if period is not None and self.clock.now + period <= last:
+            self.clock.push(self.clock.now + period, EVENT, self._recur, argument)
+
+    def _read(self, family, rate) -> None:
         """A read: its members enter `rate` a second, in the audience's order (member k
         `k // rate` seconds after the read), read once, now. In a shard, k is the member's
         place in the whole audience (`order`)."""
-        family, rate, period, last = argument
         name, clock = family.newest.entry.audience.name, self.clock
         members = self.audiences.members(name, self.profiles, self.unknown)
         places = (list(range(len(members))) if self.order is None
@@ -161,8 +169,6 @@ class Entries:
                 clock.push(clock.now + second, EVENT, self._let_in, (family, name, batch))
         if self.order is not None:
             clock.current = read + (1,)
-        if period is not None and clock.now + period <= last:
-            clock.push(clock.now + period, EVENT, self._read, argument)
 
     def _let_in(self, batch) -> None:
         """One second's share of a read's members enters, in the audience's order."""

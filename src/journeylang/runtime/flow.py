@@ -111,7 +111,7 @@ def enter_wait(c, node_id: str, timers):
 def compile_wait(c, node: n.Wait, k):
     reached, index, node_id = c.reach(node)
     clock, seconds = c.rt.clock, int(node.duration.total_seconds())
-    wait = enter_wait(c, node_id, resumer(c, index, node_id, k, in_order=True))
+    wait = enter_wait(c, node_id, c.resumer(index, node_id, k, in_order=True))
 
     def wait_for_duration(thread):
         reached[index] += 1
@@ -124,7 +124,7 @@ def compile_wait_until(c, node: n.WaitUntil, k):
     reached, index, node_id = c.reach(node)
     clock, zone = c.rt.clock, c.zone
     target = c.guarded(node_id, node.target)
-    wait = enter_wait(c, node_id, resumer(c, index, node_id, k, in_order=False))
+    wait = enter_wait(c, node_id, c.resumer(index, node_id, k, in_order=False))
 
     def instant_of(value) -> int:
         if isinstance(value, datetime.datetime):

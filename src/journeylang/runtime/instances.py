@@ -96,6 +96,8 @@ class Instances:
         if member.instance is instance:
             member.instance = None
         version.timeouts.cancel(instance)
+        if type(instance) is not Instance:  # a campaign's member: its joins stop waiting for it
+            instance.left()
         if self.record is not None:
             self.record(r.Exit(self.clock.now, version.name, version.version, instance.profile_id,
                                instance.number, node_id, reason))

@@ -1,5 +1,6 @@
 """The run's records, typed: one class per kind, each with its integer time (seconds since the
 epoch), the journey version, the profile, the instance and the statement (`file:line:col`).
+A campaign's records have version 0 and their execution's number in `instance`.
 
 Records are made only when someone watches (a trace, `on_record`, a kept list). A record is a
 frozen msgspec Struct tagged with its kind: made as fast as a tuple, compared by kind and
@@ -27,10 +28,19 @@ class Record(msgspec.Struct, frozen=True, gc=False, tag_field="kind"):
     node: str
 
     def to_json(self) -> dict[str, Any]:
-        """The record as the trace writes it: the common fields, then the kind's own."""
-        record = {"time": format_instant(self.time), "kind": self.kind, "journey": self.journey,
-                  "version": self.version, "profile": self.profile, "instance": self.instance,
-                  "node": self.node}
+        """The record as the trace writes it: the common fields, then the kind's own. A
+        campaign's (version 0) has no version, and its `execution` in place of the instance;
+        its activity has no profile."""
+        if not self.version:
+            record = {"time": format_instant(self.time), "kind": self.kind,
+                      "journey": self.journey, "profile": self.profile,
+                      "execution": self.instance, "node": self.node}
+            if self.kind == "activity":
+                del record["profile"]
+        else:
+            record = {"time": format_instant(self.time), "kind": self.kind,
+                      "journey": self.journey, "version": self.version,
+                      "profile": self.profile, "instance": self.instance, "node": self.node}
         for name in self.own:
             record[name] = getattr(self, name)
         return record
@@ -123,6 +133,14 @@ class Jump(Record, frozen=True, gc=False, tag="jump"):
     kind: ClassVar[str] = "jump"
     target: str
     accepted: bool
+
+
+class Activity(Record, frozen=True, gc=False, tag="activity"):
+    """A campaign's population passing a statement: no profile (""), the execution in
+    `instance`."""
+
+    kind: ClassVar[str] = "activity"
+    population: int
 
 
 class Error(Record, frozen=True, gc=False, tag="error"):

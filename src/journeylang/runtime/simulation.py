@@ -12,6 +12,7 @@ import operator
 from .. import nodes as n
 from .actions import Actions
 from .audiences import Audiences
+from .campaigns import CampaignRun
 from .caps import Caps, entry_cap_of
 from .clock import LIFECYCLE, Clock
 from .compiler import Services
@@ -35,6 +36,12 @@ def fewer_collections():
         yield
     finally:
         gc.set_threshold(*previous)
+
+
+def saved_audiences(campaigns) -> list[str]:
+    """The audiences the campaigns save, in the order they are first named."""
+    return list(dict.fromkeys(node.audience.name for campaign in campaigns
+                              for node in campaign.walk() if isinstance(node, n.SaveAudience)))
 
 
 class Simulation:
@@ -74,6 +81,11 @@ class Simulation:
         self.outside = Outside(clock, seed, datasources, behaviours, self.deliver, responses)
         self.actions = Actions(clock, start, self.instances, actions)
         local = LocalClock(clock, datetime.timezone.utc)
+        campaigns = [journey for journey in journeys if isinstance(journey, n.Campaign)]
+        journeys = [journey for journey in journeys if not isinstance(journey, n.Campaign)]
+        audiences = dict(audiences or {})
+        for name in saved_audiences(campaigns):  # each exists, empty, from the start
+            audiences.setdefault(name, [])
         self.audiences = local.audiences = Audiences(audiences, audience_decls, local)
         self.entries = Entries(clock, record, self.instances, self.outside, self.profiles,
                                self.audiences, until, self._unknown_profile, audience_order)
@@ -86,6 +98,8 @@ class Simulation:
                          for name, nodes in sorted(by_name.items())}
         self.family_list = list(self.families.values())
         services.entries, services.families = self.entries, self.families
+        self.campaigns = {node.name: CampaignRun(services, node, self.entries, self.profiles,
+                                                 self.outside) for node in campaigns}
         for family in self.family_list:
             family.entry_cap = entry_cap_of(family.newest.node, start)
         self.on_event: dict[str, list[Family]] = {}
@@ -112,6 +126,9 @@ class Simulation:
         for family in self.family_list:
             if isinstance(family.newest.entry, n.AudienceEntry):
                 self.entries.schedule_reads(family)
+        for campaign in self.campaigns.values():
+            if isinstance(campaign.version.entry, n.AudienceEntry):
+                campaign.schedule()
 
     @property
     def now(self) -> int:
@@ -157,6 +174,9 @@ class Simulation:
                 self.unknown_positions.append(self.clock.current)
 
     def _lifecycle(self, step) -> None:
+        campaign = self.campaigns.get(step.journey)
+        if campaign is not None and step.action == "stop":
+            return campaign.stop()
         family = self.families.get(step.journey)
         if family is not None:
             family.apply(step, self.instances.finish)

@@ -13,15 +13,19 @@ from typing import Any
 import msgspec
 
 from ..core.instants import format_instant
-from .records import Record, Wait
+from .records import Activity, Record, Wait
 
 BATCH = 4096  # records held before they are written
 
 
-def _line(kind: type) -> type:
+def _line(kind: type, campaign: bool = False) -> type:
     """The struct a record of `kind` is written as; a field with a default (a call's `error`
-    and `queued`) is left out of the line when it has it."""
+    and `queued`) is left out of the line when it has it. A campaign's record (version 0) has
+    no version and names its `execution` in place of the instance; its activity no profile."""
     names = kind.__struct_fields__[1:]
+    if campaign:
+        names = tuple("execution" if name == "instance" else name for name in names
+                      if name != "version" and not (name == "profile" and kind is Activity))
     defaults = dict(zip(kind.__struct_fields__[len(kind.__struct_fields__)
                                                - len(kind.__struct_defaults__):],
                         kind.__struct_defaults__))
@@ -32,6 +36,7 @@ def _line(kind: type) -> type:
 
 
 LINES = {kind: _line(kind) for kind in Record.__subclasses__()}
+CAMPAIGN_LINES = {kind: _line(kind, campaign=True) for kind in Record.__subclasses__()}
 
 
 class TraceError(Exception):
@@ -78,7 +83,11 @@ class TraceWriter:
                 if text is None:
                     text = stamps[until] = format_instant(until)
                 fields = (*fields[:-1], text)
-            lines.append(LINES[kind](stamp, record.kind, *fields[1:]))
+            if fields[2]:
+                lines.append(LINES[kind](stamp, record.kind, *fields[1:]))
+            else:  # a campaign's
+                fields = fields[1:2] + fields[3 if kind is not Activity else 4:]
+                lines.append(CAMPAIGN_LINES[kind](stamp, record.kind, *fields))
         self.records = []
         batch = self.encode_lines(lines)
         try:

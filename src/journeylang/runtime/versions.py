@@ -19,7 +19,9 @@ DEFAULT_TIMEOUT = 91 * 86400
 class Version:
     """One journey version: its settings, its compiled statements, its counts."""
 
-    def __init__(self, services, node: n.Journey):
+    def __init__(self, services, node: n.Journey, compiler=Compiler):
+        """`compiler` makes the compiler of its statements (a campaign's compiles them for
+        populations: populations.py)."""
         self.node = node
         self.name = node.name
         self.version = node.version
@@ -48,8 +50,8 @@ class Version:
         if self.holdout:
             self.tally.lift = Lift(watched_events(node))
         self.timeouts = Timeouts(services.clock, TIMEOUT, services.instances.expire)
-        compiler = Compiler(services, self)
-        self.start = compiler.block(node.body, services.instances.end_thread)
+        compiler = compiler(services, self)
+        self.start = compiler.body(node.body)
         self.statements: list[n.Node] = compiler.statements  # in the order of tally.reached
 
     def optional(self, expression):

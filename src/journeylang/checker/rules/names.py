@@ -15,11 +15,14 @@ from ..rule import loops, mention, quoted, repeats, rule, suggest, warning
 
 @rule("J201")
 def unknown_audience(context: Context):
-    """`read audience NAME` and `profile in audience NAME` name an `audience` declaration or an
-    audience given as data (`--audiences FILE`, or the workspace's `audiences.json`)."""
+    """`read audience NAME`, `profile in audience NAME`, `exclude audience NAME` and
+    `intersect audience NAME` name an `audience` declaration, an audience a campaign saves, or
+    an audience given as data (`--audiences FILE`, or the workspace's `audiences.json`)."""
     named = [journey.entry.audience for journey in context.journeys
              if isinstance(journey.entry, n.AudienceEntry)]
     named += [node.audience for _, node in context.site_nodes if isinstance(node, n.InAudience)]
+    named += [node.audience for _, node in context.statements()
+              if isinstance(node, (n.ExcludeAudience, n.IntersectAudience))]
     for ident in named:
         if ident.name not in context.audience_names:
             hint, fix = suggest(ident.name, context.audience_names, ident.span, quoted)

@@ -17,7 +17,10 @@ _REPEATABLE = (n.ExitOnEvent, n.ExitWhen)
 def missing_entry(context: Context):
     """A journey has an entry: `on event NAME` or `read audience NAME`."""
     for journey in context.journeys:
-        if not journey.entries:
+        if isinstance(journey, n.Campaign) and not journey.entries:
+            yield journey.span, (f'campaign "{journey.name}" has no entry: start it with '
+                                 "`read audience NAME`")
+        elif not journey.entries:
             yield journey.span, (f'journey "{journey.name}" has no entry: start it with '
                                  "`on event NAME` or `read audience NAME`")
 
@@ -211,7 +214,7 @@ def jump_into_audience_journey(context: Context):
 def jump_from_audience_journey(context: Context):
     """A journey entered by an audience read (`read audience`) cannot jump."""
     for journey, jump in _jumps(context):
-        if isinstance(journey.entry, n.AudienceEntry):
+        if isinstance(journey.entry, n.AudienceEntry) and not isinstance(journey, n.Campaign):
             yield jump.span, (f"journey `{journey.name}` is entered by an audience read: it "
                               "cannot jump into another journey")
 
