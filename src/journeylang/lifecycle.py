@@ -8,7 +8,7 @@ import difflib
 import attrs
 
 from .lockfile import Lock, LockedVersion, fingerprint
-from .nodes import Journey
+from .nodes import Campaign, Journey
 
 
 class LifecycleError(Exception):
@@ -20,11 +20,16 @@ class UnknownVersion(LifecycleError):
 
 
 def versions_of(journeys: list[Journey], name: str) -> dict[int, Journey]:
+    if any(isinstance(journey, Campaign) and journey.name == name for journey in journeys):
+        raise UnknownVersion(f'"{name}" is a campaign: a campaign has no versions (a scenario\'s '
+                             "lifecycle step `stop` ends it)")
+    journeys = [journey for journey in journeys if not isinstance(journey, Campaign)]
     found = {journey.version: journey for journey in journeys if journey.name == name}
     if not found:
         names = sorted({journey.name for journey in journeys})
         close = difflib.get_close_matches(name, names, n=1)
-        hint = f' (did you mean "{close[0]}"?)' if close else f" (journeys: {', '.join(names)})"
+        listed = f"journeys: {', '.join(names)}" if names else "it has no journeys"
+        hint = f' (did you mean "{close[0]}"?)' if close else f" ({listed})"
         raise UnknownVersion(f'there is no journey "{name}" in the workspace{hint}')
     return found
 
@@ -122,6 +127,8 @@ class VersionRow:
 
 
 def version_rows(lock: Lock, journeys: list[Journey], name: str | None = None) -> list[VersionRow]:
+    if name is None:  # campaigns have no versions
+        journeys = [journey for journey in journeys if not isinstance(journey, Campaign)]
     names = sorted({journey.name for journey in journeys} | set(lock.journeys))
     if name is not None:
         if name not in lock.journeys:

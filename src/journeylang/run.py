@@ -333,16 +333,22 @@ def lock_statuses(lock) -> dict | None:
 
 
 def _check_lifecycle(scene, workspace) -> None:
-    """Every lifecycle step names a journey, and a version, that the workspace has."""
+    """Every lifecycle step names a journey, and a version, that the workspace has; a campaign
+    only stops."""
     versions: dict[str, set[int]] = {}
     for journey in workspace.journeys:
         versions.setdefault(journey.name, set()).add(journey.version)
+    campaigns = {journey.name for journey in workspace.journeys if isinstance(journey, n.Campaign)}
     for index, step in enumerate(scene.lifecycle, start=1):
         if step.journey not in versions:
             close = difflib.get_close_matches(step.journey, list(versions), n=1)
             hint = f' (did you mean "{close[0]}"?)' if close else ""
             raise InputError(scene.path, step.line, f'{step.action} "{step.journey}": there is no '
                              f"journey of that name in the workspace{hint}")
+        if step.journey in campaigns and (step.action != "stop" or step.version is not None):
+            raise InputError(scene.path, step.line, f'{step.action} "{step.journey}": a campaign '
+                             "has no versions: the lifecycle step it takes is `stop`, without "
+                             "a version")
         if step.version is not None and step.version not in versions[step.journey]:
             known = ", ".join(str(v) for v in sorted(versions[step.journey]))
             raise InputError(scene.path, step.line, f'{step.action} "{step.journey}" version '

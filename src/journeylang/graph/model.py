@@ -57,8 +57,12 @@ class Flow:
     """A journey version's flow: its name, version, and its items from the entry to the end."""
 
     journey: str
-    version: int
+    version: int  # 0 for a campaign
     items: list[Item]
+
+    @property
+    def title(self) -> str:
+        return f"{self.journey} version {self.version}" if self.version else f"{self.journey} campaign"
 
 
 STATEMENT_NAMES = {n.Send: "send", n.CallAction: "call", n.If: "if", n.Split: "split",

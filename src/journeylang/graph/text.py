@@ -44,7 +44,7 @@ def flatten(flow: Flow) -> tuple[list[tuple[str, Box]], list[tuple[str, str, str
 
 def to_mermaid(flow: Flow) -> str:
     boxes, edges = flatten(flow)
-    out = ["flowchart LR", f"    %% {_mermaid(flow.journey)} version {flow.version}"]
+    out = ["flowchart LR", f"    %% {_mermaid(flow.title)}"]
     shapes = {"entry": '(["{}"])', "end": '(("end"))', "choice": '{{{{"{}"}}}}',
               "statement": '["{}"]'}
     for name, box in boxes:
@@ -71,7 +71,7 @@ def _mermaid(text: str) -> str:
 
 def to_dot(flow: Flow) -> str:
     boxes, edges = flatten(flow)
-    out = [f"digraph {_dot(f'{flow.journey} version {flow.version}')} {{",
+    out = [f"digraph {_dot(flow.title)} {{",
            "    rankdir=LR;",
            '    node [shape=box, style="rounded,filled", fillcolor="#ffffff", '
            'fontname="Helvetica", fontsize=11];',

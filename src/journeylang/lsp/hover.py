@@ -131,8 +131,17 @@ def _declarations(index: Index, kind):
 
 
 def _journey(index: Index, name: str) -> str:
+    campaign = next((c for c in _declarations(index, n.Campaign) if c.name == name), None)
+    if campaign is not None:
+        entry = campaign.entry
+        read = (f' reads audience `"{entry.audience.name}"`'
+                if isinstance(entry, n.AudienceEntry) else "")
+        return (f'Campaign `"{name}"`\n\nAn orchestrated campaign: each read is one execution '
+                f"whose population moves together.{' It' + read + '.' if read else ''} "
+                "A campaign has no versions.")
     lock = index.analysis.lock
-    versions = sorted({j.version for j in _declarations(index, n.Journey) if j.name == name})
+    versions = sorted({j.version for j in _declarations(index, n.Journey)
+                       if j.name == name and not isinstance(j, n.Campaign)})
     recorded = lock.versions(name) if lock else {}
     lines = [f'Journey `"{name}"`', ""]
     for version in sorted(set(versions) | set(recorded)):

@@ -15,7 +15,7 @@ from ..source import Source, Span
 from .analysis import Analysis
 from .diagnostics import Converter
 
-_JOURNEY_NAME = re.compile(r'journey\s+("(?:[^"\\\n]|\\.)*")')
+_JOURNEY_NAME = re.compile(r'(?:journey|campaign)\s+("(?:[^"\\\n]|\\.)*")')
 
 
 @attrs.frozen
@@ -76,8 +76,10 @@ class Index:
         for node in walk(journey):
             if isinstance(node, (n.EventEntry, n.ExitOnEvent, n.WaitForEvent)):
                 self._add(("event", node.event.name), node.event)
-            elif isinstance(node, n.AudienceEntry):
+            elif isinstance(node, (n.AudienceEntry, n.ExcludeAudience, n.IntersectAudience)):
                 self._add(("audience", node.audience.name), node.audience)
+            elif isinstance(node, n.SaveAudience):  # a campaign's save defines the audience
+                self._add(("audience", node.audience.name), node.audience, True)
             elif isinstance(node, n.CallAction):
                 self._add(("action", node.action.name), node.action)
                 if node.result is not None:  # `let r = call …` binds r
@@ -179,7 +181,11 @@ def document_symbols(analysis: Analysis, converter: Converter, name: str):
 
     symbols = []
     for declaration in program.declarations:
-        if isinstance(declaration, n.Journey):
+        if isinstance(declaration, n.Campaign):
+            symbols.append(symbol(f"{declaration.name} (campaign)", types.SymbolKind.Class,
+                                  declaration, journey_name_span(source, declaration),
+                                  detail="campaign"))
+        elif isinstance(declaration, n.Journey):
             lock = analysis.lock
             status = lock.status(declaration.name, declaration.version) if lock else "draft"
             symbols.append(symbol(f"{declaration.name} v{declaration.version}",
