@@ -159,6 +159,9 @@ def run(path, profiles, events, audiences, datasources, actions, scenario, start
     if start is not None and until is not None and until < start:
         raise click.BadParameter("it is before --start", param_hint="--until")
     workspace = _load([path])
+    for written, what in ((html_path, "the report"), (audiences_out, "the saved audiences")):
+        if written is not None:
+            _can_write(written, what)  # before the run, not after it
     error_console = Console(stderr=True)
     progress = _progress_bar(error_console)
     try:
@@ -191,6 +194,15 @@ def run(path, profiles, events, audiences, datasources, actions, scenario, start
         click.echo(f"error: {plural_errors(errors)} happened during the run (--strict)", err=True)
         sys.exit(1)
     return result  # kept until the command exits (see `entry`): its inputs can be millions of objects
+
+
+def _can_write(path: str, what: str) -> None:
+    """Stop at once, as `_write` would after the run, when `path`'s folder is not there."""
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        reason = "Not a directory" if os.path.exists(folder) else "No such file or directory"
+        click.echo(f"error: {path}: cannot write {what} ({reason})", err=True)
+        sys.exit(1)
 
 
 def _write(path: str, what: str, text: str) -> None:

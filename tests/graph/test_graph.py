@@ -95,9 +95,10 @@ def overlaps(a, b) -> bool:
     return ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah
 
 
-def check_drawing(journey, source) -> None:
+def check_drawing(journey, source, into=None) -> None:
     """Parses as XML; one box per statement, the entry and the ends; no two boxes or labels
-    overlap; every box holds its text; everything lies inside the picture."""
+    overlap; every box holds its text; everything lies inside the picture (drawn with the
+    edge labels `into` gives, when given)."""
     text = to_svg(build_flow(journey, source))
     root = ET.fromstring(text)
     assert root.tag == SVG + "svg"
@@ -106,7 +107,9 @@ def check_drawing(journey, source) -> None:
     keys = [g.get("data-node") for g in boxes]
     assert set(keys) - {"entry", "end"} == statements(journey)
     assert keys.count("entry") == 1
-    drawing = lay_out(build_flow(journey, source))
+    drawing = lay_out(build_flow(journey, source), into=into)
+    if into is not None:
+        width, height = drawing.width, drawing.height
     rects = [(b.x, b.y, b.width, b.height) for b in drawing.boxes]
     rects += [(label.x, label.y, label.width, label.height) for label in drawing.labels]
     for a, b in itertools.combinations(rects, 2):
@@ -125,6 +128,18 @@ def test_every_example_is_drawn_without_overlaps(journey, source):
 
 def test_a_nested_journey_with_long_and_wide_labels_is_drawn_without_overlaps():
     check_drawing(*nested())
+
+
+@pytest.mark.parametrize(("journey", "source"), [*example_journeys(), nested()])
+def test_labels_on_the_edges_into_statements_fit_without_overlaps(journey, source):
+    """A campaign's report labels every edge of a sequence with the population it carried."""
+    def into(box):
+        return "1,000,000" if box.kind == "statement" else None
+
+    check_drawing(journey, source, into)
+    drawing = lay_out(build_flow(journey, source), into=into)
+    leading = [label for label in drawing.labels if label.way == -1]
+    assert leading and all(label.text == "1,000,000" for label in leading)
 
 
 def test_the_drawing_is_deterministic_and_escapes_markup_and_xml():

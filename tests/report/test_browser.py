@@ -123,3 +123,16 @@ def test_the_graph_page_passes_the_same_check(tmp_path):
     shot = artefacts(tmp_path) / "welcome-graph.png"
     chromium(f"--screenshot={shot}", page.as_uri(), width=WIDTHS["laptop"])
     assert png_size(shot)[0] == WIDTHS["laptop"]
+
+
+def test_a_campaign_report_reads_well(tmp_path):
+    page = tmp_path / "campaign-report.html"
+    done = CliRunner().invoke(main, ["run", str(EXAMPLES / "and-join-campaign"), "--html",
+                                     str(page)])
+    assert done.exit_code == 0, done.output
+    for name, width in WIDTHS.items():
+        check = checked(page, width)
+        assert check["problems"] == [] and check["svgs"] == 1, check
+        shot = artefacts(tmp_path) / f"campaign-report-{name}.png"
+        chromium(f"--screenshot={shot}", page.as_uri(), width=width)
+        assert png_size(shot) == (width, 2000)

@@ -58,7 +58,8 @@ class Page(html.parser.HTMLParser):
         if tag == "text" and groups and "box" in groups[-1].get("class", ""):
             self.boxes[groups[-1]["data-node"]]["lines"].append(text)
         elif tag == "text" and groups and "label" in groups[-1].get("class", ""):
-            self.labels[groups[-1]["data-statement"], int(groups[-1]["data-way"])] = text
+            way = int(groups[-1].get("data-way", -1))  # -1: the edge leading into the statement
+            self.labels[groups[-1]["data-statement"], way] = text
         elif tag == "td" and rows:
             self.rows[self.row_key(rows[-1])].append(text)
 
@@ -154,3 +155,26 @@ def test_the_page_is_the_same_byte_for_byte_on_a_second_run(tmp_path):
     first = run_html(tmp_path, str(EXAMPLES / "ab-test"))[2]
     assert run_html(tmp_path, str(EXAMPLES / "ab-test"))[2] == first
     assert "waits for no event and exits on none" in first
+
+
+def test_a_campaign_shows_its_population_on_every_edge_and_its_joins(tmp_path):
+    page, report, text = run_html(tmp_path, str(EXAMPLES / "and-join-campaign"))
+    [campaign] = report["campaigns"]
+    [execution] = campaign["executions"]
+    assert "Spring tiers" in text and "campaign · 1 execution" in text
+    statements = {f"{s['file']}:{s['line']}:{s['column']}": s for s in campaign["statements"]}
+    assert set(page.boxes) - {"entry", "end"} == set(statements)
+    into = {key: text for (key, way), text in page.labels.items() if way == -1}
+    for key, statement in statements.items():
+        assert page.boxes[key]["lines"][-1].startswith(f"{statement['reached']} reached")
+        if key in into:  # the edge of a sequence leading into the statement
+            assert into[key] == str(statement["reached"])
+    first = campaign["statements"][0]  # the edge from the entry carries every member read
+    assert into[f"{first['file']}:{first['line']}:{first['column']}"] == str(execution["read"])
+    populations = [item["population"] for item in execution["populations"]]
+    for key, population in zip(statements, populations):
+        assert page.rows["population", key, None][1] == str(population)
+    [join] = execution["joins"]
+    key = f"{join['file']}:{join['line']}:{join['column']}"
+    assert page.rows["join", key, None][2:] == [join["at"], str(join["handed_on"])]
+    assert join["at"] == "2026-03-05T08:00:00Z"  # the bronze branch's 3 days, the latest

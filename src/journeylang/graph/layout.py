@@ -71,8 +71,8 @@ class PlacedLabel:
     y: float
     width: float
     height: float
-    statement: str  # the key of the statement whose way out it labels
-    way: int
+    statement: str  # the key of the statement whose way out it labels, or that it leads into
+    way: int  # the way out, or -1 for the edge of a sequence leading into the statement
 
 
 @attrs.define
@@ -90,15 +90,19 @@ class Drawing:
 
 LinesOf = Callable[[Box], list[str]]
 LabelOf = Callable[[Box, int, str], str]
+IntoOf = Callable[[Box], "str | None"]
 
 
-def lay_out(flow: Flow, lines_of: LinesOf | None = None, label_of: LabelOf | None = None) -> Drawing:
-    """The drawing of a flow. `lines_of(box)` gives a box's lines (default: its own) and
-    `label_of(head, way, label)` an edge's label (default: the label), so that a report can
+def lay_out(flow: Flow, lines_of: LinesOf | None = None, label_of: LabelOf | None = None,
+            into: IntoOf | None = None) -> Drawing:
+    """The drawing of a flow. `lines_of(box)` gives a box's lines (default: its own),
+    `label_of(head, way, label)` a way out's label (default: the label) and `into(box)` the
+    label of the edge of a sequence that leads into `box` (default: none), so that a report can
     add its counts and have them measured like the rest."""
     lines_of = lines_of or (lambda box: list(box.lines))
     label_of = label_of or (lambda head, way, label: label)
-    block = _sequence(flow.items, lines_of, label_of)
+    into = into or (lambda box: None)
+    block = _sequence(flow.items, lines_of, label_of, into)
     drawing = Drawing(block.width + 2 * MARGIN, block.height + 2 * MARGIN)
     block.place(MARGIN, MARGIN, drawing)
     return drawing
@@ -121,11 +125,16 @@ class _BoxBlock:
 
 
 class _SequenceBlock:
-    def __init__(self, blocks: list):
+    def __init__(self, blocks: list, labels: list):
         self.blocks = blocks
-        self.port = max((b.port for b in blocks), default=0)
+        self.labels = labels  # per edge between two blocks: its label, or None
+        self.gaps = [GAP if label is None else max(GAP, text_width(label, LABEL_SIZE)
+                                                   + 2 * LABEL_PAD) for label in labels]
+        labelled = any(label is not None for label in labels)
+        self.port = max([b.port for b in blocks] + ([LABEL_HEIGHT + 4] if labelled else []),
+                        default=0)
         self.height = max((self.port - b.port + b.height for b in blocks), default=0)
-        self.width = sum(b.width for b in blocks) + GAP * max(0, len(blocks) - 1)
+        self.width = sum(b.width for b in blocks) + sum(self.gaps)
         self.leads_on = all(b.leads_on for b in blocks)
 
     def place(self, x: float, y: float, drawing: Drawing) -> None:
@@ -134,27 +143,40 @@ class _SequenceBlock:
             block.place(x, line - block.port, drawing)
             x += block.width
             if index + 1 < len(self.blocks):
+                gap, label = self.gaps[index], self.labels[index]
                 if block.leads_on:
-                    drawing.edges.append(([(x, line), (x + GAP, line)], True))
-                x += GAP
+                    drawing.edges.append(([(x, line), (x + gap, line)], True))
+                    if label is not None:
+                        width = text_width(label, LABEL_SIZE)
+                        drawing.labels.append(PlacedLabel(
+                            label, x + (gap - width) / 2, line - 3 - LABEL_HEIGHT, width,
+                            LABEL_HEIGHT, _first_box(self.blocks[index + 1]).key, -1))
+                x += gap
 
 
-def _sequence(items: list, lines_of: LinesOf, label_of: LabelOf) -> _SequenceBlock:
+def _first_box(block) -> Box:
+    return block.head.box if isinstance(block, _BranchingBlock) else block.box
+
+
+def _sequence(items: list, lines_of: LinesOf, label_of: LabelOf, into: IntoOf) -> _SequenceBlock:
     blocks = []
     for item in items:
         if isinstance(item, Branching):
-            blocks.append(_BranchingBlock(item, lines_of, label_of))
+            blocks.append(_BranchingBlock(item, lines_of, label_of, into))
         else:
             blocks.append(_BoxBlock(item, lines_of(item)))
-    return _SequenceBlock(blocks)
+    labels = [into(_first_box(after)) if before.leads_on else None
+              for before, after in zip(blocks, blocks[1:])]
+    return _SequenceBlock(blocks, labels)
 
 
 class _ArmRow:
     """One arm: its label on the edge it leaves by, then its flow."""
 
-    def __init__(self, arm: Arm, label: str, way: int, lines_of: LinesOf, label_of: LabelOf):
+    def __init__(self, arm: Arm, label: str, way: int, lines_of: LinesOf, label_of: LabelOf,
+                 into: IntoOf):
         self.arm, self.label, self.way = arm, label, way
-        self.body = _sequence(arm.body, lines_of, label_of)
+        self.body = _sequence(arm.body, lines_of, label_of, into)
         self.label_width = text_width(label, LABEL_SIZE)
         self.lead = max(self.label_width + 2 * LABEL_PAD, GAP)
         self.port = max(self.body.port, LABEL_HEIGHT + 4)  # room above the line for the label
@@ -163,11 +185,11 @@ class _ArmRow:
 
 
 class _BranchingBlock:
-    def __init__(self, item: Branching, lines_of: LinesOf, label_of: LabelOf):
+    def __init__(self, item: Branching, lines_of: LinesOf, label_of: LabelOf, into: IntoOf):
         self.item = item
         self.head = _BoxBlock(item.head, lines_of(item.head))
-        self.rows = [_ArmRow(arm, label_of(item.head, way, arm.label), way, lines_of, label_of)
-                     for way, arm in enumerate(item.arms)]
+        self.rows = [_ArmRow(arm, label_of(item.head, way, arm.label), way, lines_of, label_of,
+                             into) for way, arm in enumerate(item.arms)]
         self.join = _BoxBlock(item.join, lines_of(item.join)) if item.join else None
         self.leads_on = item.leads_on
         arms_height = sum(row.height for row in self.rows) + ARM_GAP * (len(self.rows) - 1)

@@ -53,8 +53,8 @@ def render_svg(drawing: Drawing, title: str, annotate: Annotate | None = None,
     for x, y in drawing.merges:
         out.append(f'<circle class="merge" cx="{_n(x)}" cy="{_n(y)}" r="2.5"/>')
     for label in drawing.labels:
-        out.append(f'<g class="label" data-statement={quoteattr(label.statement)} '
-                   f'data-way="{label.way}">'
+        kind = f'label" data-way="{label.way}' if label.way >= 0 else "label into"
+        out.append(f'<g class="{kind}" data-statement={quoteattr(label.statement)}>'
                    f'<rect x="{_n(label.x - 2)}" y="{_n(label.y)}" width="{_n(label.width + 4)}" '
                    f'height="{LABEL_HEIGHT}" rx="3"/>'
                    f'<text x="{_n(label.x)}" y="{_n(label.y + LABEL_HEIGHT - 3)}">'
