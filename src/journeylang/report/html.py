@@ -8,7 +8,7 @@ from html import escape
 from ..core.values import format_duration
 from ..graph import page
 from . import html_campaign
-from .html_parts import cell, counts, diagram, statement_key, table
+from .html_parts import cell, counts, diagram, facts, statement_key, table
 from .text import NO_LIFT, limits_text, percent, plural, points
 
 
@@ -117,8 +117,7 @@ def _funnel(version: dict) -> str:
         rows.append(("still in the journey", version["in_flight"]))
     if version["errors"]:
         rows.append(("errors", version["errors"]))
-    items = "".join(f"<li><b>{escape(label)}</b> {escape(str(value))}</li>" for label, value in rows)
-    return f'<ul class="header funnel">{items}</ul>'
+    return facts(rows)
 
 
 def _statements(version: dict) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from html import escape
 
 from ..graph.model import Box
-from .html_parts import cell, counts, diagram, statement_key, table
+from .html_parts import cell, counts, diagram, facts, statement_key, table
 from .text import SHOWN_EXECUTIONS, plural
 
 
@@ -26,8 +26,7 @@ def funnel(campaign: dict) -> str:
         rows.append(("still in the campaign", campaign["in_flight"]))
     if campaign["errors"]:
         rows.append(("errors", campaign["errors"]))
-    items = "".join(f"<li><b>{escape(label)}</b> {escape(str(value))}</li>" for label, value in rows)
-    return f'<ul class="header funnel">{items}</ul>'
+    return facts(rows)
 
 
 def drawn(campaign: dict, node, source) -> str:

@@ -19,6 +19,12 @@ def counts(by_reason: dict) -> str:
     return ", ".join(f"{reason} {count}" for reason, count in by_reason.items()) or "—"
 
 
+def facts(rows: list[tuple[str, object]]) -> str:
+    """A funnel's figures, each a label and its value, on one line."""
+    items = "".join(f"<li><b>{escape(label)}</b> {escape(str(value))}</li>" for label, value in rows)
+    return f'<ul class="header funnel">{items}</ul>'
+
+
 def diagram(title: str, version: dict, node, source,
             into: Callable[[Box], str | None] | None = None) -> str:
     """The flow of a version (or a campaign) with its counts: reached, waiting and errors on

@@ -84,18 +84,25 @@ class Compiler:
 
     def block(self, statements, k):
         """The step that runs `statements` and then `k`."""
-        statements = list(statements)
-        for index in range(len(statements) - 1, -1, -1):
-            statement = statements[index]
-            if isinstance(statement, n.Join):
-                continue  # compiled with the fork before it
+        for statement, join in backwards(statements):
             if isinstance(statement, n.Fork):
-                following = statements[index + 1] if index + 1 < len(statements) else None
-                join = following if isinstance(following, n.Join) else None
                 k = compile_fork(self, statement, join, k)
-                continue
-            k = STATEMENTS[type(statement)](self, statement, k)
+            else:
+                k = STATEMENTS[type(statement)](self, statement, k)
         return k
+
+
+def backwards(statements):
+    """A block's statements from the last to the first, as a block is compiled (each step
+    knowing what follows it): each with the `join` right after it when it is a `fork` (else
+    None); the joins themselves are compiled with their fork."""
+    statements = list(statements)
+    for index in range(len(statements) - 1, -1, -1):
+        statement = statements[index]
+        if isinstance(statement, n.Join):
+            continue
+        following = statements[index + 1] if index + 1 < len(statements) else None
+        yield statement, following if isinstance(following, n.Join) else None
 
 
 STATEMENTS = {**flow.STATEMENTS, **effects.STATEMENTS, **actions.STATEMENTS, **waiting.STATEMENTS}

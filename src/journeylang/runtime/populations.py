@@ -19,7 +19,7 @@ from __future__ import annotations
 from .. import nodes as n
 from . import records as r
 from .clock import RESUME
-from .compiler import STATEMENTS, Compiler
+from .compiler import STATEMENTS, Compiler, backwards
 from .rendezvous import alive, compile_rendezvous
 
 
@@ -144,14 +144,8 @@ class PopulationCompiler(Compiler):
             end_thread(thread)
 
     def population_block(self, statements, then):
-        statements = list(statements)
-        for index in range(len(statements) - 1, -1, -1):
-            statement = statements[index]
-            if isinstance(statement, n.Join):
-                continue  # compiled with the fork before it
+        for statement, join in backwards(statements):
             if isinstance(statement, n.Fork):
-                following = statements[index + 1] if index + 1 < len(statements) else None
-                join = following if isinstance(following, n.Join) else None
                 then = compile_rendezvous(self, statement, join, then)
             elif isinstance(statement, n.SaveAudience):
                 then = compile_save(self, statement, then)
