@@ -216,8 +216,10 @@ def reentry_period_beyond_timeout(context: Context):
 @warning("J602")
 def reentry_without_effect(context: Context):
     """`reentry after` on a journey that starts from a one-off audience read has no effect: the
-    audience is read once (a warning)."""
+    audience is read once (a warning). A campaign's `reentry` is an error of its own (J801)."""
     for journey in context.journeys:
+        if isinstance(journey, n.Campaign):
+            continue
         reentry = journey.property(n.Reentry)
         entry = journey.entry
         if reentry is not None and reentry.mode != "never" and isinstance(entry, n.AudienceEntry) \
