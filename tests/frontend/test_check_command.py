@@ -44,7 +44,7 @@ def test_directory_is_searched_recursively_and_every_file_reported(tmp_path):
     assert result.exit_code == 1
     reported = json.loads(result.stdout)
     assert sorted((d["file"].rsplit("/", 1)[-1], d["line"], d["code"]) for d in reported) == [
-        ("b.journey", 3, "J100"), ("bad.journey", 3, "J100")]
+        ("b.journey", 3, "J100"), ("b.journey", 4, "J103"), ("bad.journey", 3, "J100")]
     assert set(reported[0]) >= {"file", "line", "column", "end_line", "end_column", "severity",
                                 "code", "message", "related"}
 

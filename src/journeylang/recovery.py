@@ -1,0 +1,263 @@
+"""Every syntax error of a file in one run: after an error the parser starts again at the next
+statement, brace or declaration, and a `{` left open is reported where it opens."""
+
+from __future__ import annotations
+
+import collections
+import functools
+from typing import Callable, Iterator
+
+import attrs
+import lark
+from lark import Token
+from lark.exceptions import UnexpectedToken
+from lark.parsers.lalr_parser_state import ParseConf, ParserState
+from lark.utils import TextSlice
+
+from .diagnostics import Diagnostic
+from .source import Source
+
+MAX_SYNTAX_ERRORS = 20
+
+#: The rules whose first words open a line of a body: a statement, a journey's header, an
+#: action's setting, a test's line, a fork's branch; and those that open a declaration.
+_LINE_RULES = ("_statement", "_header", "_action_setting", "_test_line", "branch")
+_DECLARATION_RULES = ("_declaration",)
+
+#: How many tokens a place to start again must take (the token there included) before it is
+#: trusted, for a brace: a `}` that the parser could take as the end of the declaration must be
+#: followed by what can follow one. A statement's or a declaration's word needs only itself.
+_BRACE_LOOKAHEAD = 3
+
+Describe = Callable[[Exception, tuple], Diagnostic]
+
+
+@functools.cache
+def _first_words(rules: tuple, names: tuple[str, ...]) -> frozenset[str]:
+    """The terminals that can begin each of the rules `names`, read from the grammar."""
+    expansions = collections.defaultdict(list)
+    for rule in rules:
+        expansions[rule.origin.name].append(rule.expansion)
+    nullable = {name for name, options in expansions.items() if [] in options}
+    first: dict[str, set[str]] = collections.defaultdict(set)
+    changed = True
+    while changed:  # to a fixed point: each rule's first words from those of its first symbols
+        changed = False
+        for name, options in expansions.items():
+            for expansion in options:
+                for symbol in expansion:
+                    found = {symbol.name} if symbol.is_term else first[symbol.name]
+                    if not found <= first[name]:
+                        first[name] |= found
+                        changed = True
+                    if symbol.is_term or symbol.name not in nullable:
+                        break
+    return frozenset().union(*(first[name] for name in names))
+
+
+@attrs.frozen
+class _Window:
+    """The part of the text the lexer reads (it needs nothing else of lark's lexer state)."""
+
+    text: TextSlice
+
+
+@attrs.define
+class _Restart:
+    """Where parsing goes on after an error: the offset to lex from and how much of the parser's
+    stack is kept."""
+
+    offset: int
+    depth: int
+
+
+class Recovery:
+    """One run of the parser over a file that has an error: each error is reported, the parser
+    starts again at the next place where it can, and the run ends at the end of the text or
+    after MAX_SYNTAX_ERRORS errors. The builder goes on building on the way, so that the errors
+    in literals come too; only its own tokens ever reach it."""
+
+    def __init__(self, parser: lark.Lark, source: Source, describe: Describe,
+                 bad_character: type[Exception]):
+        interactive = parser.parse_interactive(source.text, start="start")
+        self.lexer = interactive.lexer_thread.lexer
+        self.conf: ParseConf = interactive.parser_state.parse_conf
+        self.trial_conf = ParseConf(self.conf.parse_table, {}, "start")  # builds nothing
+        self.text, self.source = source.text, source
+        self.describe, self.bad_character = describe, bad_character
+        rules = tuple(parser.rules)
+        self.line_words = _first_words(rules, _LINE_RULES)
+        self.declaration_words = _first_words(rules, _DECLARATION_RULES)
+        self.errors: list[Diagnostic] = []
+        self.braces: dict[int, Token] = {}  # every `{` and `}` read, by offset
+        self.reported_braces: set[int] = set()
+
+    # ---- the run --------------------------------------------------------------------------
+
+    def run(self) -> list[Diagnostic]:
+        state = ParserState(self.conf, None)
+        recent: collections.deque = collections.deque(maxlen=3)
+        offset, echo = 0, False  # after a bad character, an error at the next token is its echo
+        for _ in range(4 * MAX_SYNTAX_ERRORS):
+            if len(self.errors) >= MAX_SYNTAX_ERRORS:
+                break
+            try:
+                for token in self._tokens(offset, state):
+                    recent.append(token)
+                    state.feed_token(token)
+                    echo = False
+                state.feed_token(self._end(), is_end=True)
+                break
+            except self.bad_character as error:
+                diagnostic = self.describe(error, ())
+                self.errors.append(diagnostic)
+                # the character is dropped (an unterminated string: the rest of its line)
+                offset, echo = max(diagnostic.span.end, error.offset + 1), True
+                continue
+            except UnexpectedToken as error:
+                diagnostic = self.describe(error, tuple(recent))
+                token = error.token
+            if not echo:
+                self.errors.append(diagnostic)
+            echo = False
+            if token.type == "$END" or self._opens_declaration(token):
+                self._report_open_braces(token)
+            if token.type == "$END":
+                break
+            restart, last = self._restart(state, token)
+            del state.state_stack[restart.depth:]
+            del state.value_stack[restart.depth - 1:]
+            recent.clear()
+            if restart.offset >= len(self.text) and last is not None:
+                recent.append(last)
+            offset = restart.offset
+        return self.errors
+
+    def _tokens(self, offset: int, state: ParserState) -> Iterator[Token]:
+        """The tokens from `offset`, each read as the parser in `state` would read it then."""
+        window = _Window(TextSlice(self.text, offset, len(self.text)))
+        for token in self.lexer.lex(window, state):
+            if token.type in ("LBRACE", "RBRACE"):
+                self.braces[token.start_pos] = token
+            yield token
+
+    def _end(self) -> Token:
+        end = len(self.text)
+        return Token("$END", "", start_pos=end, end_pos=end)
+
+    # ---- where to start again -----------------------------------------------------------
+
+    def _restart(self, state: ParserState, error: Token) -> tuple[_Restart, Token | None]:
+        """The first place from the error on where the parser can go on: a statement's word, a
+        brace or a declaration's word at the start of a line, with as much of the stack kept as
+        takes it. Braces opened and closed on the way are skipped with what they hold; a
+        declaration's word is taken even inside them. Failing all, the end of the text, with
+        the deepest stack that could still close a block (so that the end reports what is
+        left open), or the whole declaration dropped."""
+        scan = ParserState(self.trial_conf, None, list(state.state_stack))
+        skipped, previous, last, offset = 0, None, None, error.start_pos
+        while True:
+            try:
+                for token in self._tokens(offset, scan):
+                    last = token
+                    kind = self._kind(token, previous)
+                    previous = token.type
+                    declaration = kind in self.declaration_words and self._at_line_start(token)
+                    if declaration or (skipped == 0 and (
+                            kind in self.line_words or kind in ("LBRACE", "RBRACE"))):
+                        depth = self._depth_taking(state, token, kind)
+                        if depth:
+                            return _Restart(token.start_pos, depth), last
+                    if token.type == "LBRACE":
+                        skipped += 1
+                    elif token.type == "RBRACE" and skipped:
+                        skipped -= 1
+                break
+            except self.bad_character as bad:
+                offset, previous = bad.offset + 1, None
+        end = len(self.text)
+        for depth in range(len(state.state_stack), 0, -1):
+            acceptable = self.conf.states[state.state_stack[depth - 1]]
+            if "RBRACE" in acceptable or "$END" in acceptable:
+                return _Restart(end, depth), last
+        return _Restart(end, 1), last
+
+    def _kind(self, token: Token, previous: str | None) -> str:
+        """The keyword a token's word is where a statement can stand (a soft keyword is read as
+        a name where the error left the parser)."""
+        if token.type == "NAME" and previous != "DOT":
+            return self.lexer.keywords.get(str(token), "NAME")
+        return token.type
+
+    def _at_line_start(self, token: Token) -> bool:
+        return token.start_pos == 0 or self.text[token.start_pos - 1] == "\n"
+
+    def _depth_taking(self, state: ParserState, token: Token, kind: str) -> int:
+        """The most of the stack (its length) that takes `token` and what follows it, or 0."""
+        wanted = _BRACE_LOOKAHEAD if kind in ("LBRACE", "RBRACE") else 1
+        for depth in range(len(state.state_stack), 0, -1):
+            if self._takes(state.state_stack[:depth], token.start_pos, wanted):
+                return depth
+        return 0
+
+    def _takes(self, stack: list, offset: int, wanted: int) -> bool:
+        trial = ParserState(self.trial_conf, None, list(stack), [None] * (len(stack) - 1))
+        taken = 0
+        try:
+            for token in self._tokens(offset, trial):
+                trial.feed_token(token)
+                taken += 1
+                if taken >= wanted:
+                    return True
+            return taken > 0
+        except (UnexpectedToken, self.bad_character):
+            return False
+
+    # ---- braces left open ---------------------------------------------------------------
+
+    def _opens_declaration(self, token: Token) -> bool:
+        return (self._kind(token, None) in self.declaration_words
+                and self._at_line_start(token))
+
+    def _report_open_braces(self, reached: Token) -> None:
+        """J112 at each `{` still open where the parser met `reached` (the end of the text or a
+        declaration's word): each `}` at the start of its line closes the innermost open `{`
+        whose line is indented as much, so that the `{` missing its `}` is the one named."""
+        if reached.type == "$END":
+            where = "the end of the file"
+        else:
+            line = self.source.span(reached.start_pos, reached.end_pos).line
+            where = f"`{reached}` on line {line}"
+        for brace in open_braces(self.text, [self.braces[offset] for offset in sorted(
+                self.braces) if offset < reached.start_pos]):
+            if brace.start_pos in self.reported_braces:
+                continue
+            self.reported_braces.add(brace.start_pos)
+            self.errors.append(Diagnostic("J112", (
+                f"this `{{` is never closed: add its `}}` before {where}"),
+                self.source.span(brace.start_pos, brace.end_pos)))
+
+
+def open_braces(text: str, braces: list[Token]) -> list[Token]:
+    """The `{` of `braces` (in text order) that no `}` closes. A `}` that starts its line
+    closes the innermost open `{` on a line indented as much as its own, if there is one, and
+    leaves those inside it open; any other `}` closes the innermost."""
+    opened: list[tuple[Token, str]] = []
+    unclosed: list[Token] = []
+    for brace in braces:
+        line_start = text.rfind("\n", 0, brace.start_pos) + 1
+        before = text[line_start:brace.start_pos]
+        indent = before[:len(before) - len(before.lstrip())]
+        if brace.type == "LBRACE":
+            opened.append((brace, indent))
+            continue
+        if not opened:
+            continue
+        if not before.strip():
+            for index in range(len(opened) - 1, -1, -1):
+                if opened[index][1] == indent:
+                    unclosed.extend(token for token, _ in opened[index + 1:])
+                    del opened[index + 1:]
+                    break
+        opened.pop()
+    return sorted(unclosed + [token for token, _ in opened], key=lambda token: token.start_pos)
