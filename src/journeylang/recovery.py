@@ -20,8 +20,9 @@ from .source import Source
 MAX_SYNTAX_ERRORS = 20
 
 #: The rules whose first words open a line of a body: a statement, a journey's header, an
-#: action's setting, a test's line, a fork's branch; and those that open a declaration.
-_LINE_RULES = ("_statement", "_header", "_action_setting", "_test_line", "branch")
+#: action's setting, a test's line, a fork's branch, a split's arm; and those that open a declaration.
+_LINE_RULES = ("_statement", "_header", "_action_setting", "_test_line", "branch",
+               "split_arm")
 _DECLARATION_RULES = ("_declaration",)
 
 #: How many tokens a place to start again must take (the token there included) before it is
@@ -124,12 +125,13 @@ class Recovery:
                 self._report_open_braces(token)
             if token.type == "$END":
                 break
-            restart, last = self._restart(state, token)
+            restart = self._restart(state, token)
+            if restart is None:  # nowhere to start again: what is left open is all there is to say
+                self._report_open_braces(self._end())
+                break
             del state.state_stack[restart.depth:]
             del state.value_stack[restart.depth - 1:]
             recent.clear()
-            if restart.offset >= len(self.text) and last is not None:
-                recent.append(last)
             offset = restart.offset
         return self.errors
 
@@ -147,40 +149,46 @@ class Recovery:
 
     # ---- where to start again -----------------------------------------------------------
 
-    def _restart(self, state: ParserState, error: Token) -> tuple[_Restart, Token | None]:
+    def _restart(self, state: ParserState, error: Token) -> _Restart | None:
         """The first place from the error on where the parser can go on: a statement's word, a
         brace or a declaration's word at the start of a line, with as much of the stack kept as
-        takes it. Braces opened and closed on the way are skipped with what they hold; a
-        declaration's word is taken even inside them. Failing all, the end of the text, with
-        the deepest stack that could still close a block (so that the end reports what is
-        left open), or the whole declaration dropped."""
+        takes it. Braces opened and closed on the way are skipped with what they hold, and a
+        `{` the parser holds open stays open (its `}` is still to come), except for a
+        declaration's word, which is taken even inside braces. None when there is no such place
+        before the end of the text."""
         scan = ParserState(self.trial_conf, None, list(state.state_stack))
-        skipped, previous, last, offset = 0, None, None, error.start_pos
+        inside = self._innermost_brace(state)
+        skipped, previous, offset = 0, None, error.start_pos
         while True:
             try:
                 for token in self._tokens(offset, scan):
-                    last = token
                     kind = self._kind(token, previous)
                     previous = token.type
-                    declaration = kind in self.declaration_words and self._at_line_start(token)
-                    if declaration or (skipped == 0 and (
-                            kind in self.line_words or kind in ("LBRACE", "RBRACE"))):
-                        depth = self._depth_taking(state, token, kind)
-                        if depth:
-                            return _Restart(token.start_pos, depth), last
+                    if kind in self.declaration_words and self._at_line_start(token):
+                        depth = self._depth_taking(state, token, kind, 1)
+                    elif skipped == 0 and (kind in self.line_words
+                                           or kind in ("LBRACE", "RBRACE")):
+                        depth = self._depth_taking(state, token, kind, inside)
+                    else:
+                        depth = 0
+                    if depth:
+                        return _Restart(token.start_pos, depth)
                     if token.type == "LBRACE":
                         skipped += 1
                     elif token.type == "RBRACE" and skipped:
                         skipped -= 1
-                break
+                return None
             except self.bad_character as bad:
                 offset, previous = bad.offset + 1, None
-        end = len(self.text)
-        for depth in range(len(state.state_stack), 0, -1):
-            acceptable = self.conf.states[state.state_stack[depth - 1]]
-            if "RBRACE" in acceptable or "$END" in acceptable:
-                return _Restart(end, depth), last
-        return _Restart(end, 1), last
+
+    @staticmethod
+    def _innermost_brace(state: ParserState) -> int:
+        """The least of the stack (its length) that keeps the innermost `{` it holds open."""
+        for index in range(len(state.value_stack) - 1, -1, -1):
+            value = state.value_stack[index]
+            if isinstance(value, Token) and value.type == "LBRACE":
+                return index + 2
+        return 1
 
     def _kind(self, token: Token, previous: str | None) -> str:
         """The keyword a token's word is where a statement can stand (a soft keyword is read as
@@ -192,15 +200,18 @@ class Recovery:
     def _at_line_start(self, token: Token) -> bool:
         return token.start_pos == 0 or self.text[token.start_pos - 1] == "\n"
 
-    def _depth_taking(self, state: ParserState, token: Token, kind: str) -> int:
-        """The most of the stack (its length) that takes `token` and what follows it, or 0."""
+    def _depth_taking(self, state: ParserState, token: Token, kind: str, least: int) -> int:
+        """The most of the stack (its length, at least `least`) that takes `token` and what
+        follows it, or 0."""
         wanted = _BRACE_LOOKAHEAD if kind in ("LBRACE", "RBRACE") else 1
-        for depth in range(len(state.state_stack), 0, -1):
+        for depth in range(len(state.state_stack), least - 1, -1):
             if self._takes(state.state_stack[:depth], token.start_pos, wanted):
                 return depth
         return 0
 
     def _takes(self, stack: list, offset: int, wanted: int) -> bool:
+        """Whether the parser, with `stack`, takes `wanted` tokens from `offset` (or all that
+        are left, and the end)."""
         trial = ParserState(self.trial_conf, None, list(stack), [None] * (len(stack) - 1))
         taken = 0
         try:
@@ -209,7 +220,8 @@ class Recovery:
                 taken += 1
                 if taken >= wanted:
                     return True
-            return taken > 0
+            trial.feed_token(self._end(), is_end=True)
+            return True
         except (UnexpectedToken, self.bad_character):
             return False
 
