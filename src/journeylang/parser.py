@@ -75,7 +75,7 @@ class _Lexer(lark.lexer.Lexer):
         keywords, soft, skip = self.keywords, self.soft, self.skip.match
         match = self.token.match
         recent = _Lexer.recent = collections.deque(maxlen=3)
-        previous = None
+        previous = _punctuation_before(text, position)
         while True:
             position = skip(text, position).end()
             if position >= end:
@@ -101,6 +101,15 @@ class _Lexer(lark.lexer.Lexer):
 
 
 _WORD = re.compile(r"[a-z_]+")
+_PUNCTUATION_BEFORE = {".": "DOT", "{": "LBRACE", ",": "COMMA"}
+
+
+def _punctuation_before(text: str, position: int) -> str | None:
+    """The name position a window of the text starts in (it starts again after an error): the
+    `.`, `{` or `,` just before it, as the lexer would have read it."""
+    while position > 0 and text[position - 1].isspace():
+        position -= 1
+    return _PUNCTUATION_BEFORE.get(text[position - 1]) if position > 0 else None
 
 #: Keywords the second edition added to the language: names where the parser cannot take them.
 SECOND_EDITION = frozenset({"action", "rate", "cap", "per", "response", "jump", "campaign",

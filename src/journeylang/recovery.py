@@ -26,9 +26,10 @@ _LINE_RULES = ("_statement", "_header", "_action_setting", "_test_line", "branch
 _DECLARATION_RULES = ("_declaration",)
 
 #: How many tokens a place to start again must take (the token there included) before it is
-#: trusted, for a brace: a `}` that the parser could take as the end of the declaration must be
-#: followed by what can follow one. A statement's or a declaration's word needs only itself.
-_BRACE_LOOKAHEAD = 3
+#: trusted, when its token is a brace or a word that can also begin an expression (`event`,
+#: `profile`): a `}` that the parser could take as the end of the declaration must be followed
+#: by what can follow one. Any other word of a statement or a declaration needs only itself.
+_LOOKAHEAD = 4
 
 Describe = Callable[[Exception, tuple], Diagnostic]
 
@@ -65,11 +66,12 @@ class _Window:
 
 @attrs.define
 class _Restart:
-    """Where parsing goes on after an error: the offset to lex from and how much of the parser's
-    stack is kept."""
+    """Where parsing goes on after an error: the token to lex from, how much of the parser's
+    stack is kept, and whether the token opens a declaration."""
 
-    offset: int
+    token: Token
     depth: int
+    declaration: bool
 
 
 class Recovery:
@@ -89,6 +91,7 @@ class Recovery:
         rules = tuple(parser.rules)
         self.line_words = _first_words(rules, _LINE_RULES)
         self.declaration_words = _first_words(rules, _DECLARATION_RULES)
+        self.ambiguous = _first_words(rules, ("expr",)) | {"LBRACE", "RBRACE"}
         self.errors: list[Diagnostic] = []
         self.braces: dict[int, Token] = {}  # every `{` and `}` read, by offset
         self.reported_braces: set[int] = set()
@@ -129,10 +132,16 @@ class Recovery:
             if restart is None:  # nowhere to start again: what is left open is all there is to say
                 self._report_open_braces(self._end())
                 break
+            if restart.declaration:
+                self._report_open_braces(restart.token)
+            else:  # the braces left behind, when no `}` closes them
+                self._report_open_braces(restart.token, {
+                    value.start_pos for value in state.value_stack[restart.depth - 1:]
+                    if isinstance(value, Token) and value.type == "LBRACE"})
             del state.state_stack[restart.depth:]
             del state.value_stack[restart.depth - 1:]
             recent.clear()
-            offset = restart.offset
+            offset = restart.token.start_pos
         return self.errors
 
     def _tokens(self, offset: int, state: ParserState) -> Iterator[Token]:
@@ -152,27 +161,29 @@ class Recovery:
     def _restart(self, state: ParserState, error: Token) -> _Restart | None:
         """The first place from the error on where the parser can go on: a statement's word, a
         brace or a declaration's word at the start of a line, with as much of the stack kept as
-        takes it. Braces opened and closed on the way are skipped with what they hold, and a
-        `{` the parser holds open stays open (its `}` is still to come), except for a
-        declaration's word, which is taken even inside braces. None when there is no such place
-        before the end of the text."""
+        takes it. Braces opened and closed on the way are skipped with what they hold. A `{`
+        the parser holds open stays open (its `}` is still to come) unless the place to start
+        again is outside it by its indentation, or is a declaration's word. None when there is
+        no such place before the end of the text."""
         scan = ParserState(self.trial_conf, None, list(state.state_stack))
-        inside = self._innermost_brace(state)
         skipped, previous, offset = 0, None, error.start_pos
         while True:
             try:
-                for token in self._tokens(offset, scan):
+                for index, token in enumerate(self._tokens(offset, scan)):
                     kind = self._kind(token, previous)
                     previous = token.type
-                    if kind in self.declaration_words and self._at_line_start(token):
+                    declaration = kind in self.declaration_words and self._at_line_start(token)
+                    depth = 0
+                    if index == 1 and offset == error.start_pos and self._takes(
+                            state.state_stack, token.start_pos, token.type, _LOOKAHEAD):
+                        depth = len(state.state_stack)  # the token in error is one too many
+                    elif declaration:
                         depth = self._depth_taking(state, token, kind, 1)
                     elif skipped == 0 and (kind in self.line_words
                                            or kind in ("LBRACE", "RBRACE")):
-                        depth = self._depth_taking(state, token, kind, inside)
-                    else:
-                        depth = 0
+                        depth = self._depth_taking(state, token, kind, self._least(state, token))
                     if depth:
-                        return _Restart(token.start_pos, depth)
+                        return _Restart(token, depth, declaration)
                     if token.type == "LBRACE":
                         skipped += 1
                     elif token.type == "RBRACE" and skipped:
@@ -181,14 +192,30 @@ class Recovery:
             except self.bad_character as bad:
                 offset, previous = bad.offset + 1, None
 
-    @staticmethod
-    def _innermost_brace(state: ParserState) -> int:
-        """The least of the stack (its length) that keeps the innermost `{` it holds open."""
+    def _least(self, state: ParserState, token: Token) -> int:
+        """The least of the stack (its length) that keeps the innermost `{` it holds open and
+        `token` is inside of: a token that starts its line is outside a `{` whose line is
+        indented as much or more (a `}`: more)."""
+        indent = self._indent(token)
         for index in range(len(state.value_stack) - 1, -1, -1):
             value = state.value_stack[index]
-            if isinstance(value, Token) and value.type == "LBRACE":
-                return index + 2
+            if not (isinstance(value, Token) and value.type == "LBRACE"):
+                continue
+            if indent is not None:
+                opened = len(self._line_indent(value))
+                if opened > len(indent) or (opened == len(indent) and token.type != "RBRACE"):
+                    continue
+            return index + 2
         return 1
+
+    def _indent(self, token: Token) -> str | None:
+        """The indentation of the token's line, if the token starts it; otherwise None."""
+        before = self.text[self.text.rfind("\n", 0, token.start_pos) + 1:token.start_pos]
+        return None if before.strip() else before
+
+    def _line_indent(self, token: Token) -> str:
+        line = self.text[self.text.rfind("\n", 0, token.start_pos) + 1:token.start_pos]
+        return line[:len(line) - len(line.lstrip())]
 
     def _kind(self, token: Token, previous: str | None) -> str:
         """The keyword a token's word is where a statement can stand (a soft keyword is read as
@@ -203,19 +230,22 @@ class Recovery:
     def _depth_taking(self, state: ParserState, token: Token, kind: str, least: int) -> int:
         """The most of the stack (its length, at least `least`) that takes `token` and what
         follows it, or 0."""
-        wanted = _BRACE_LOOKAHEAD if kind in ("LBRACE", "RBRACE") else 1
+        wanted = _LOOKAHEAD if kind in self.ambiguous else 1
         for depth in range(len(state.state_stack), least - 1, -1):
-            if self._takes(state.state_stack[:depth], token.start_pos, wanted):
+            if self._takes(state.state_stack[:depth], token.start_pos, kind, wanted):
                 return depth
         return 0
 
-    def _takes(self, stack: list, offset: int, wanted: int) -> bool:
+    def _takes(self, stack: list, offset: int, kind: str, wanted: int) -> bool:
         """Whether the parser, with `stack`, takes `wanted` tokens from `offset` (or all that
-        are left, and the end)."""
+        are left, and the end), the first read as `kind` (a soft keyword the parser would
+        take as a name there is no statement)."""
         trial = ParserState(self.trial_conf, None, list(stack), [None] * (len(stack) - 1))
         taken = 0
         try:
             for token in self._tokens(offset, trial):
+                if taken == 0 and token.type != kind:
+                    return False
                 trial.feed_token(token)
                 taken += 1
                 if taken >= wanted:
@@ -231,17 +261,21 @@ class Recovery:
         return (self._kind(token, None) in self.declaration_words
                 and self._at_line_start(token))
 
-    def _report_open_braces(self, reached: Token) -> None:
-        """J112 at each `{` still open where the parser met `reached` (the end of the text or a
-        declaration's word): each `}` at the start of its line closes the innermost open `{`
-        whose line is indented as much, so that the `{` missing its `}` is the one named."""
+    def _report_open_braces(self, reached: Token, among: set[int] | None = None) -> None:
+        """J112 at each `{` still open where the parser met `reached` (the end of the text, a
+        declaration's word, or where it starts again having left braces behind: `among`
+        them), unless reported already. Open as the text has them (open_braces), so that the
+        `{` named is the one missing its `}`."""
+        braces = open_braces(self.text, [self.braces[offset] for offset in sorted(self.braces)
+                                          if offset < reached.start_pos])
+        if among is not None:
+            braces = [brace for brace in braces if brace.start_pos in among]
         if reached.type == "$END":
             where = "the end of the file"
         else:
             line = self.source.span(reached.start_pos, reached.end_pos).line
             where = f"`{reached}` on line {line}"
-        for brace in open_braces(self.text, [self.braces[offset] for offset in sorted(
-                self.braces) if offset < reached.start_pos]):
+        for brace in braces:
             if brace.start_pos in self.reported_braces:
                 continue
             self.reported_braces.add(brace.start_pos)
