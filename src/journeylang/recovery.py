@@ -19,8 +19,8 @@ from .source import Source
 
 MAX_SYNTAX_ERRORS = 20
 
-#: The rules whose first words open a line of a body: a statement, a journey's header, an
-#: action's setting, a test's line, a fork's branch, a split's arm; and those that open a declaration.
+#: The rules whose first words open a line of a body (a statement, a journey's header, an
+#: action's setting, a test's line, a fork's branch, a split's arm), and a declaration's rule.
 _LINE_RULES = ("_statement", "_header", "_action_setting", "_test_line", "branch",
                "split_arm")
 _DECLARATION_RULES = ("_declaration",)
@@ -35,10 +35,10 @@ Describe = Callable[[Exception, tuple], Diagnostic]
 
 
 @functools.cache
-def _first_words(rules: tuple, names: tuple[str, ...]) -> frozenset[str]:
+def _first_words(parser: lark.Lark, names: tuple[str, ...]) -> frozenset[str]:
     """The terminals that can begin each of the rules `names`, read from the grammar."""
     expansions = collections.defaultdict(list)
-    for rule in rules:
+    for rule in parser.rules:
         expansions[rule.origin.name].append(rule.expansion)
     nullable = {name for name, options in expansions.items() if [] in options}
     first: dict[str, set[str]] = collections.defaultdict(set)
@@ -88,10 +88,9 @@ class Recovery:
         self.trial_conf = ParseConf(self.conf.parse_table, {}, "start")  # builds nothing
         self.text, self.source = source.text, source
         self.describe, self.bad_character = describe, bad_character
-        rules = tuple(parser.rules)
-        self.line_words = _first_words(rules, _LINE_RULES)
-        self.declaration_words = _first_words(rules, _DECLARATION_RULES)
-        self.ambiguous = _first_words(rules, ("expr",)) | {"LBRACE", "RBRACE"}
+        self.line_words = _first_words(parser, _LINE_RULES)
+        self.declaration_words = _first_words(parser, _DECLARATION_RULES)
+        self.ambiguous = _first_words(parser, ("expr",)) | {"LBRACE", "RBRACE"}
         self.errors: list[Diagnostic] = []
         self.braces: dict[int, Token] = {}  # every `{` and `}` read, by offset
         self.reported_braces: set[int] = set()
@@ -159,7 +158,8 @@ class Recovery:
     # ---- where to start again -----------------------------------------------------------
 
     def _restart(self, state: ParserState, error: Token) -> _Restart | None:
-        """The first place from the error on where the parser can go on: a statement's word, a
+        """The first place from the error on where the parser can go on: the token after it, if
+        the one in error is one too many (a doubled word or brace); else a statement's word, a
         brace or a declaration's word at the start of a line, with as much of the stack kept as
         takes it. Braces opened and closed on the way are skipped with what they hold. A `{`
         the parser holds open stays open (its `}` is still to come) unless the place to start
@@ -196,30 +196,21 @@ class Recovery:
         """The least of the stack (its length) that keeps the innermost `{` it holds open and
         `token` is inside of: a token that starts its line is outside a `{` whose line is
         indented as much or more (a `}`: more)."""
-        indent = self._indent(token)
+        indent, starts_line = _indentation(self.text, token.start_pos)
         for index in range(len(state.value_stack) - 1, -1, -1):
             value = state.value_stack[index]
             if not (isinstance(value, Token) and value.type == "LBRACE"):
                 continue
-            if indent is not None:
-                opened = len(self._line_indent(value))
+            if starts_line:
+                opened = len(_indentation(self.text, value.start_pos)[0])
                 if opened > len(indent) or (opened == len(indent) and token.type != "RBRACE"):
                     continue
             return index + 2
         return 1
 
-    def _indent(self, token: Token) -> str | None:
-        """The indentation of the token's line, if the token starts it; otherwise None."""
-        before = self.text[self.text.rfind("\n", 0, token.start_pos) + 1:token.start_pos]
-        return None if before.strip() else before
-
-    def _line_indent(self, token: Token) -> str:
-        line = self.text[self.text.rfind("\n", 0, token.start_pos) + 1:token.start_pos]
-        return line[:len(line) - len(line.lstrip())]
-
     def _kind(self, token: Token, previous: str | None) -> str:
-        """The keyword a token's word is where a statement can stand (a soft keyword is read as
-        a name where the error left the parser)."""
+        """What a token would be where a statement can stand: its keyword, for a word the
+        lexer read as a name where the error left the parser (a soft keyword)."""
         if token.type == "NAME" and previous != "DOT":
             return self.lexer.keywords.get(str(token), "NAME")
         return token.type
@@ -238,8 +229,8 @@ class Recovery:
 
     def _takes(self, stack: list, offset: int, kind: str, wanted: int) -> bool:
         """Whether the parser, with `stack`, takes `wanted` tokens from `offset` (or all that
-        are left, and the end), the first read as `kind` (a soft keyword the parser would
-        take as a name there is no statement)."""
+        are left, and the end), the first of them read as `kind`: where the lexer reads a
+        statement's soft keyword as a name, no statement can stand."""
         trial = ParserState(self.trial_conf, None, list(stack), [None] * (len(stack) - 1))
         taken = 0
         try:
@@ -291,15 +282,13 @@ def open_braces(text: str, braces: list[Token]) -> list[Token]:
     opened: list[tuple[Token, str]] = []
     unclosed: list[Token] = []
     for brace in braces:
-        line_start = text.rfind("\n", 0, brace.start_pos) + 1
-        before = text[line_start:brace.start_pos]
-        indent = before[:len(before) - len(before.lstrip())]
+        indent, starts_line = _indentation(text, brace.start_pos)
         if brace.type == "LBRACE":
             opened.append((brace, indent))
             continue
         if not opened:
             continue
-        if not before.strip():
+        if starts_line:
             for index in range(len(opened) - 1, -1, -1):
                 if opened[index][1] == indent:
                     unclosed.extend(token for token, _ in opened[index + 1:])
@@ -307,3 +296,10 @@ def open_braces(text: str, braces: list[Token]) -> list[Token]:
                     break
         opened.pop()
     return sorted(unclosed + [token for token, _ in opened], key=lambda token: token.start_pos)
+
+
+def _indentation(text: str, offset: int) -> tuple[str, bool]:
+    """The indentation of the line at `offset`, and whether nothing else comes before it."""
+    before = text[text.rfind("\n", 0, offset) + 1:offset]
+    indent = before[:len(before) - len(before.lstrip())]
+    return indent, len(indent) == len(before)
