@@ -16,6 +16,7 @@ from . import nodes as n
 from .builder import Builder
 from .diagnostics import Diagnostic, Fix, JourneySyntaxError
 from .nodes import Program
+from .recovery import MAX_SYNTAX_ERRORS, Recovery
 from .source import Source
 
 _GRAMMAR_NAME = "journey.lark"
@@ -74,7 +75,7 @@ class _Lexer(lark.lexer.Lexer):
         keywords, soft, skip = self.keywords, self.soft, self.skip.match
         match = self.token.match
         recent = _Lexer.recent = collections.deque(maxlen=3)
-        previous = None
+        previous = _punctuation_before(text, position)
         while True:
             position = skip(text, position).end()
             if position >= end:
@@ -100,6 +101,15 @@ class _Lexer(lark.lexer.Lexer):
 
 
 _WORD = re.compile(r"[a-z_]+")
+_PUNCTUATION_BEFORE = {".": "DOT", "{": "LBRACE", ",": "COMMA"}
+
+
+def _punctuation_before(text: str, position: int) -> str | None:
+    """The name position a window of the text starts in (it starts again after an error): the
+    `.`, `{` or `,` just before it, as the lexer would have read it."""
+    while position > 0 and text[position - 1].isspace():
+        position -= 1
+    return _PUNCTUATION_BEFORE.get(text[position - 1]) if position > 0 else None
 
 #: Keywords the second edition added to the language: names where the parser cannot take them.
 SECOND_EDITION = frozenset({"action", "rate", "cap", "per", "response", "jump", "campaign",
@@ -159,42 +169,28 @@ def parse_source(source: Source) -> Program:
     builder.reset(source)
     try:
         program = _parse(parser, source.text, 0, start="start")
-    except JourneySyntaxError as error:
-        raise JourneySyntaxError(_recovered(parser, builder, source, error.diagnostics)) from None
+    except JourneySyntaxError:
+        raise JourneySyntaxError(_recovered(parser, builder, source)) from None
     errors = builder.errors + nesting_errors(program)
     if errors:
         raise JourneySyntaxError(errors)
     return program
 
 
-#: Where parsing starts again after a syntax error: a line that opens a declaration.
-_DECLARATION_LINE = re.compile(r"^(?:journey|campaign|audience|event|profile|action|cap|test)\b", re.MULTILINE)
-MAX_SYNTAX_ERRORS = 20
-
-
-def _recovered(parser, builder, source: Source, first: list[Diagnostic]) -> list[Diagnostic]:
-    """Every syntax error of a file, not only the first: after an error, parsing starts again
-    at the next line that opens a declaration (`journey`, `audience`, `event`…, at the start
-    of a line), so each declaration with an error reports its first one. The errors the
-    builder found on the way (bad durations, numbers…) come with them, in place order."""
-    errors = list(first)
-    position, restart = first[-1].span.start, 0
-    while len(errors) < MAX_SYNTAX_ERRORS:
-        found = _DECLARATION_LINE.search(source.text, max(position, restart + 1))
-        if found is None:
-            break
-        restart = found.start()
-        outer = builder.offset
-        builder.offset = restart
-        try:
-            _parse(parser, source.text[restart:], restart, start="start")
-            break
-        except JourneySyntaxError as error:
-            errors.extend(error.diagnostics)
-            position = max(restart, error.diagnostics[-1].span.start)
-        finally:
-            builder.offset = outer
-    return sorted(builder.errors + errors, key=lambda d: (d.span.start, d.code))
+def _recovered(parser, builder, source: Source) -> list[Diagnostic]:
+    """Every syntax error of a file, not only the first (recovery.py says how), with the errors
+    the builder found on the way (bad durations, numbers…), in place order, at most
+    MAX_SYNTAX_ERRORS of them."""
+    builder.reset(source)
+    outer_recent = _Lexer.recent
+    end = source.end_of_content()
+    try:
+        errors = Recovery(parser, source, lambda error, recent: _diagnostic(
+            error, source, source.text, 0, end, recent), _BadCharacter).run()
+    finally:
+        _Lexer.recent = outer_recent
+    return sorted(builder.errors + errors, key=lambda d: (d.span.start, d.code))[
+        :MAX_SYNTAX_ERRORS]
 
 
 def _parse(parser: lark.Lark, text: str, offset: int, *, start: str):

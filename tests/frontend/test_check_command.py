@@ -44,7 +44,7 @@ def test_directory_is_searched_recursively_and_every_file_reported(tmp_path):
     assert result.exit_code == 1
     reported = json.loads(result.stdout)
     assert sorted((d["file"].rsplit("/", 1)[-1], d["line"], d["code"]) for d in reported) == [
-        ("b.journey", 3, "J100"), ("bad.journey", 3, "J100")]
+        ("b.journey", 3, "J100"), ("b.journey", 4, "J103"), ("bad.journey", 3, "J100")]
     assert set(reported[0]) >= {"file", "line", "column", "end_line", "end_column", "severity",
                                 "code", "message", "related"}
 
@@ -79,3 +79,13 @@ def test_file_that_is_not_utf8_is_reported_not_raised(tmp_path):
     result = run(str(tmp_path))
     assert result.exit_code == 1
     assert "error[J001]: cannot read this file: not UTF-8 text" in result.output
+
+
+def test_every_syntax_error_of_a_journey_is_printed(tmp_path):
+    path = tmp_path / "three.journey"
+    path.write_text('journey "Welcome" {\n    on event signup\n    send emial "welcome"\n'
+                    '    if profile.tier = "gold" { send email "x" }\n    wait 3 days\n}\n')
+    result = run(str(path), "--format", "json")
+    assert result.exit_code == 1
+    assert [(d["line"], d["column"], d["code"]) for d in json.loads(result.stdout)] == [
+        (3, 10, "J100"), (4, 21, "J100"), (5, 10, "J100")]
