@@ -208,7 +208,7 @@ def _simulate(paths, *, profiles, events, audiences, datasources, actions, scena
         count = shards.shard_count(workers, scheduler)
     except shards.ShardError as error:
         raise SimulationError(str(error)) from None
-    one_process = shards.one_process_because(workspace, profiles, audiences) \
+    one_process = shards.one_process_because(workspace, profiles, audiences, count) \
         if count > 1 or scheduler is not None else None
     if one_process is not None:
         count, scheduler = 1, None

@@ -29,7 +29,7 @@ import msgspec
 from . import nodes as n
 from .report.build import build_report, share
 from .runtime.tally import FIRST_ERRORS
-from .runtime.actions import limits_of
+from .runtime.actions import Limits, limits_of
 from .runtime.caps import caps_of
 from .runtime.entry import READ_RATE
 from .runtime.records import Enter, Record
@@ -75,6 +75,8 @@ class Shard:
     audiences: dict | None
     keyed: bool  # its clock knows positions: for its records, or its unknown profiles
     places: dict  # a member's place in its audience, {audience: {id: index}} (keyed only)
+    index: int = 0  # its place among the shards, for its share of the actions' limits
+    count: int = 1
 
 
 @attrs.frozen
@@ -122,7 +124,8 @@ def split(common: Common, profiles, events, audiences, count: int) -> list[Shard
                                                             map(index.__eq__, home.values()))),
                             list(itertools.compress(events, theirs)),
                             list(itertools.compress(range(len(events)), theirs)),
-                            members[index], watched or unknown[index], places[index]))
+                            members[index], watched or unknown[index], places[index],
+                            index, count))
     return shards
 
 
@@ -150,7 +153,8 @@ def run_shard(shard: Shard | int) -> Partial:
             common.workspace.journeys, shard.profiles, shard.events, audiences=shard.audiences,
             audience_decls=common.audience_decls, datasources=common.datasources,
             responses=common.responses,
-            actions=limits_of(common.workspace.programs.values()),
+            actions=shared_limits(limits_of(common.workspace.programs.values()), shard.index,
+                                  shard.count),
             caps=caps_of(common.workspace.programs.values()),
             lifecycle=common.lifecycle, behaviours=common.behaviours, seed=common.seed,
             start=common.start, until=common.until, record=keep if common.watched else None,
@@ -226,21 +230,40 @@ def shard_count(workers: int | None, scheduler: str | None) -> int:
         return max(1, sum(client.nthreads().values()))
 
 
-def one_process_because(workspace, profiles, audiences) -> str | None:
+def share_of_limit(limit: int, index: int, count: int) -> int:
+    """Shard `index`'s share of a global limit over `count` shards: limit // count, and one
+    more for each of the first limit % count shards (the shares add up to the limit)."""
+    return limit // count + (index < limit % count)
+
+
+def shared_limits(limits: dict[str, Limits], index: int, count: int) -> dict[str, Limits]:
+    """The limits one shard enforces: its share of every action's `rate` and `cap` (§9)."""
+    if count == 1:
+        return limits
+    return {name: attrs.evolve(
+        limit, rate=None if limit.rate is None else share_of_limit(limit.rate, index, count),
+        cap=None if limit.cap is None else share_of_limit(limit.cap, index, count))
+        for name, limit in limits.items()}
+
+
+def one_process_because(workspace, profiles, audiences, count: int) -> str | None:
     """Why a run must stay in one process whatever `--workers` says, or None. In this
-    edition: a campaign (its populations and joins span every member), an action with a
-    declared `rate` or `cap` (its limit spans every profile's calls),
-    and an audience read whose members may take more than one second to enter at its rate
-    (member k enters `k // rate` seconds after the read, k counted over the whole audience)."""
+    edition: a campaign (its populations and joins span every member), an action whose
+    `rate` or `cap` is smaller than the `count` shards it would be shared out among (a shard
+    with a share of 0 could never call it), a journey's `cap entries` (an entry's rejection
+    depends on every profile's entries before it), and an audience read whose members may
+    take more than one second to enter at its rate (member k enters `k // rate` seconds
+    after the read, k counted over the whole audience)."""
     campaigns = sorted(j.name for j in workspace.journeys if isinstance(j, n.Campaign))
     if campaigns:
         return (f"campaign \"{campaigns[0]}\" moves its population together, and its joins "
                 "span every member")
     programs = list(workspace.programs.values())
-    limited = sorted(name for name, limits in limits_of(programs).items()
-                     if limits.rate is not None or limits.cap is not None)
-    if limited:
-        return f"action `{limited[0]}` has a rate or a cap over all profiles"
+    for name, limits in sorted(limits_of(programs).items()):
+        for kind, limit in (("rate", limits.rate), ("cap", limits.cap)):
+            if limit is not None and limit < count:
+                return (f"action `{name}` has a {kind} of {limit}, too small to share out "
+                        f"over {count} workers")
     capped = sorted(journey.name for journey in workspace.journeys
                     if journey.property(n.EntryCap) is not None)
     if capped:
@@ -274,7 +297,24 @@ def merge_reports(partials: list[Partial]) -> dict:
                                           for versions in zip(*(j["versions"] for j in journeys))]}
         for journeys in zip(*(report["journeys"] for report in reports))]
     merged["actions"] = _added([report["actions"] for report in reports])
+    shared = limits_shared(reports)
+    for action, shares in zip(merged["actions"], shared):
+        for kind in ("rate", "cap"):
+            if shares[kind] is not None:
+                action[kind] = {**action[kind], "calls": sum(shares[kind])}
+    shared = [shares for shares in shared if shares["rate"] or shares["cap"]]
+    if shared and len(reports) > 1:
+        merged["limits_shared"] = {"workers": len(reports), "actions": shared}
     return merged
+
+
+def limits_shared(reports: list[dict]) -> list[dict]:
+    """Per action (in the reports' order), the share of its `rate` and of its `cap` that
+    each shard enforced (None: no such limit): what the report says of the sharing."""
+    return [{"action": actions[0]["action"],
+             **{kind: None if actions[0][kind] is None else
+                [action[kind]["calls"] for action in actions] for kind in ("rate", "cap")}}
+            for actions in zip(*(report["actions"] for report in reports))]
 
 
 def _merge_version(versions) -> dict:

@@ -12,7 +12,7 @@ import pytest
 from journeylang.run import SimulationError, simulate
 from journeylang import shards
 
-from ..conftest import CASES
+from ..conftest import CASES, EXAMPLES
 
 distributed = pytest.importorskip("distributed")
 
@@ -34,6 +34,13 @@ def test_a_cluster_gives_the_report_and_trace_of_one_process(name, scheduler, mo
     assert simulate(".", trace=sharded, scheduler=scheduler, **options).report == one
     assert simulate(".", scheduler=scheduler, workers=3, **options).report == one
     assert sharded.getvalue() == alone.getvalue()
+
+
+def test_a_cluster_shares_the_actions_limits_as_worker_processes_do(scheduler, monkeypatch):
+    monkeypatch.chdir(EXAMPLES / "crm-lookup")
+    processes = simulate(".", scenario="scenario.toml", workers=2).report
+    assert processes["limits_shared"]["actions"][0]["rate"] == [3, 2]
+    assert simulate(".", scenario="scenario.toml", scheduler=scheduler, workers=2).report == processes
 
 
 def test_an_unreachable_scheduler_is_an_error_not_a_hang(monkeypatch):

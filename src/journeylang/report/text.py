@@ -34,6 +34,8 @@ def render(report: dict, console: Console) -> None:
     if report.get("one_process"):
         console.print(Text(f"note: the run stayed in one process: {report['one_process']}",
                            style="dim"))
+    if (shared := limits_shared_text(report)) is not None:
+        console.print(Text(f"note: {shared}", style="dim"))
     for name in report["recurring_reads_bounded"]:
         console.print(Text(f"note: the run has no end, so the recurring audience read of "
                            f"\"{name}\" repeated for 91 days from its first read", style="dim"))
@@ -130,6 +132,21 @@ def limits_text(action: dict) -> str:
     if action["cap"] is not None:
         limits.append(f"cap {action['cap']['calls']} per {format_duration(action['cap']['per'])}")
     return ", ".join(limits) or "—"
+
+
+def limits_shared_text(report: dict) -> str | None:
+    """What a run over workers says of its actions' limits (§9): each worker enforced its
+    share, so a limit reached may be reached otherwise than in one process."""
+    shared = report.get("limits_shared")
+    if not shared:
+        return None
+    actions = "; ".join(
+        f"{item['action']}: " + ", ".join(f"{kind} shares {' + '.join(map(str, item[kind]))}"
+                                         for kind in ("rate", "cap") if item[kind])
+        for item in shared["actions"])
+    return (f"the actions' limits were shared out over {shared['workers']} workers, each "
+            f"enforcing its share, so where a limit was reached the figures may differ from "
+            f"a run in one process ({actions})")
 
 
 def _render_actions(actions: list, console: Console) -> None:
