@@ -5,8 +5,7 @@
 Collects the records of a run of N profiles (20,000 by default), then times (processor time,
 which a shared machine's load disturbs less than the wall clock), per record and best of R (5): the standard library's `json` on `record.to_json()` (what the trace did
 first), orjson and msgspec on the same dicts (when installed), and the trace writer itself
-(runtime/trace.py: one msgspec `encode_lines` of the records per batch, then each line's time
-put first as ISO-8601 by splitting the batch at the lines' heads). Each
+(runtime/trace.py: msgspec structs of the trace's fields, one `encode_lines` per batch). Each
 must give the same lines as the standard library, or the script exits 1.
 """
 
@@ -64,7 +63,7 @@ def main() -> None:
     simulate(HERE / "reference" / "reference.journey", profiles=people, on_record=records.append,
              events=[Event(at, who, "signup", {}) for at, who in generate.signups(people)])
     encoders = {f"{name} of a dict per record": dict_encoder(name) for name in ("json", "orjson", "msgspec")}
-    encoders["the trace writer"] = trace_writer
+    encoders["trace writer (msgspec structs)"] = trace_writer
     expected = dict_encoder("json")(records)
     print(f"{len(records):,} records of {args.n:,} profiles; best of {args.repeat}")
     for label, encode in encoders.items():

@@ -5,8 +5,10 @@ serves both), and the shards' partial results merged by a pure function.
 A shard holds its profiles, the events of those profiles (with each event's index in the
 whole input) and the audience members among them; everything else (the program, data
 sources, lifecycle, behaviours, seed, start and end) every shard shares. Profiles never
-meet in a run of this edition's statements, so each shard does for its profiles exactly what
-one process would: the report's counts add up to the one-process report, byte for byte. A
+meet in a run of this edition's statements but through an action's `rate` and `cap`, of which
+each shard enforces its share (§9; the report says how they were shared), so each shard does
+for its profiles what one process would: where no share was reached, the report's counts add
+up to the one-process report, byte for byte. A
 shard's clock is keyed (runtime/clock.py): each record carries its position in the run, and
 the shards' records merged by position are the one-process trace, instance numbers given
 again in the order of entry (all but the ties of a lifecycle step that stops instances in
