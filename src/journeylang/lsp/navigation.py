@@ -127,7 +127,8 @@ class Index:
                 if isinstance(node, n.Path):
                     self._events[id(node)] = site.scope.event
                     binding = site.scope.lets.get(node.root)
-                    let = self._lets_by_value.get(id(binding.value)) if binding is not None else None
+                    let = (self._lets_by_value.get(id(binding.value)) if binding is not None
+                           else None)
                     if let is not None:
                         self._add(("let", id(let)), _root(node))
 
