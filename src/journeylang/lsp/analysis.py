@@ -14,10 +14,10 @@ from ..checker import check_workspace
 from ..checker.context import Context
 from ..diagnostics import Diagnostic, JourneySyntaxError
 from ..lockfile import Lock, LockError, read_lock
-from ..parser import parse_source
 from ..source import Source
 from ..workspace import SUFFIX, Workspace, read_source
 from .positions import path_of, uri_of
+from .reparse import Pieces
 
 
 @attrs.frozen
@@ -53,10 +53,12 @@ class Analysis:
 
 
 class Analyser:
-    """Checks workspaces as documents change; parses only the texts that changed."""
+    """Checks workspaces as documents change; parses only the texts that changed, and of those
+    only the declarations that changed."""
 
     def __init__(self) -> None:
         self._parsed: dict[str, Parsed] = {}
+        self._pieces: dict[str, Pieces] = {}
         self._last_good: dict[str, tuple[Source, n.Program]] = {}
 
     def analyse(self, uri: str, open_documents: Mapping[str, str]) -> Analysis:
@@ -93,7 +95,8 @@ class Analyser:
         if known is not None and known.source.text == source.text:
             return known
         try:
-            parsed = Parsed(source, parse_source(source), ())
+            pieces = self._pieces.setdefault(source.name, Pieces())
+            parsed = Parsed(source, pieces.parse(source), ())
         except JourneySyntaxError as error:
             parsed = Parsed(source, None, tuple(error.diagnostics))
         except RecursionError:  # beyond what the front end takes: said as a syntax error
@@ -124,6 +127,7 @@ class Analyser:
     def forget(self, names) -> None:
         for name in names:
             self._parsed.pop(name, None)
+            self._pieces.pop(name, None)
             self._last_good.pop(name, None)
 
 

@@ -41,23 +41,41 @@ def _root(path: n.Path) -> Span:
 
 
 class Index:
-    """Every occurrence of a name in an analysis's programs."""
+    """Every occurrence of a name in an analysis's programs, found when first asked for (a
+    completion of attributes or keywords needs none of them)."""
 
     def __init__(self, analysis: Analysis):
         self.analysis = analysis
-        self.occurrences: list[Occurrence] = []
-        #: For each Path node (by id): the event bound where it is evaluated.
-        self.events: dict[int, str | None] = {}
-        self.lets: dict[int, n.Let] = {}
-        for name, (source, program) in analysis.programs.items():
+
+    @functools.cached_property
+    def occurrences(self) -> list[Occurrence]:
+        return self._found[0]
+
+    @functools.cached_property
+    def events(self) -> dict[int, str | None]:
+        """For each Path node (by id): the event bound where it is evaluated."""
+        return self._found[1]
+
+    @functools.cached_property
+    def lets(self) -> dict[int, n.Let]:
+        """Each `let` by the id of the value it binds (of the call, for `let r = call …`)."""
+        return self._found[2]
+
+    @functools.cached_property
+    def _found(self) -> tuple[list[Occurrence], dict[int, str | None], dict[int, n.Let]]:
+        self._occurrences: list[Occurrence] = []
+        self._events: dict[int, str | None] = {}
+        self._lets_by_value: dict[int, n.Let] = {}
+        for source, program in self.analysis.programs.values():
             self._program(source, program)
         self._branches()
         self._lets()
+        return self._occurrences, self._events, self._lets_by_value
 
     def _add(self, key: tuple, node, definition: bool = False) -> None:
         span = node if isinstance(node, Span) else node.span
         if span is not None:
-            self.occurrences.append(Occurrence(key, span, definition))
+            self._occurrences.append(Occurrence(key, span, definition))
 
     def _program(self, source: Source, program: n.Program) -> None:
         for declaration in program.declarations:
@@ -83,10 +101,10 @@ class Index:
             elif isinstance(node, n.CallAction):
                 self._add(("action", node.action.name), node.action)
                 if node.result is not None:  # `let r = call …` binds r
-                    self.lets[id(node)] = node
+                    self._lets_by_value[id(node)] = node
                     self._add(("let", id(node)), node.result, True)
             elif isinstance(node, n.Let):
-                self.lets[id(node.value)] = node
+                self._lets_by_value[id(node.value)] = node
                 self._add(("let", id(node)), node.name, True)
 
     def _branches(self) -> None:
@@ -107,9 +125,10 @@ class Index:
         for site in self.analysis.context.sites:
             for node in walk(site.expr):
                 if isinstance(node, n.Path):
-                    self.events[id(node)] = site.scope.event
+                    self._events[id(node)] = site.scope.event
                     binding = site.scope.lets.get(node.root)
-                    let = self.lets.get(id(binding.value)) if binding is not None else None
+                    let = (self._lets_by_value.get(id(binding.value)) if binding is not None
+                           else None)
                     if let is not None:
                         self._add(("let", id(let)), _root(node))
 

@@ -8,6 +8,7 @@ import asyncio
 import functools
 import logging
 import sys
+import time
 from importlib.metadata import version
 
 from lsprotocol import types
@@ -25,9 +26,11 @@ from .positions import Positions, path_of
 
 log = logging.getLogger("journeylang.lsp")
 
-#: How long the server waits after a change for the next one before it checks the workspace:
-#: typing checks once per pause, not once per key. A request checks at once what is waiting.
-SETTLE_SECONDS = 0.15
+#: A change is checked at once when the workspace was last checked longer ago than this, so
+#: that one edit shows its diagnostics as soon as the check is done; a change that follows
+#: another more quickly (typing) waits until the changes pause this long, so that a burst is
+#: checked once more at its end, not once per key. A request checks at once what is waiting.
+SETTLE_SECONDS = 0.1
 
 
 class JourneyServer(LanguageServer):
@@ -40,6 +43,7 @@ class JourneyServer(LanguageServer):
         self._analyses: dict[str, tuple[Analysis, Index | None]] = {}
         self._published: dict[str, set[str]] = {}
         self._waiting: dict[str, tuple[asyncio.TimerHandle, str]] = {}
+        self._checked_at: dict[str, float] = {}  # workspace → when its last check ended
 
     @property
     def encoding(self) -> str:
@@ -60,7 +64,8 @@ class JourneyServer(LanguageServer):
         return uri if path is None else str(path.parent)
 
     def refresh_soon(self, uri: str) -> None:
-        """Check the document's workspace once changes pause (at once without an event loop)."""
+        """Check the document's workspace after a change: at once after a quiet spell (and
+        without an event loop), else once the changes pause."""
         key = self.key(uri)
         waiting = self._waiting.pop(key, None)
         if waiting is not None:
@@ -68,6 +73,9 @@ class JourneyServer(LanguageServer):
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
+            loop = None
+        quiet = time.monotonic() - self._checked_at.get(key, float("-inf")) >= SETTLE_SECONDS
+        if loop is None or (waiting is None and quiet):
             self.refresh(uri)
             return
         self._waiting[key] = (loop.call_later(SETTLE_SECONDS, self._refresh_guarded, uri), uri)
@@ -95,6 +103,7 @@ class JourneyServer(LanguageServer):
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=target, diagnostics=diagnostics))
         self._published[key] = {target for target, shown in found.items() if shown}
+        self._checked_at[key] = time.monotonic()
 
     def files_changed(self, uris) -> None:
         """Files changed on disk (a lock file written by `journey publish`, a journey edited
