@@ -17,7 +17,7 @@ from journeylang.parser import _parser
 from journeylang.recovery import MAX_SYNTAX_ERRORS, Recovery, open_braces
 from journeylang.source import Source
 
-from ..conftest import EXAMPLES
+from ..conftest import CASES, EXAMPLES
 
 SHIPPED = sorted(EXAMPLES.rglob("*.journey"))
 TEXTS = [path.read_text(encoding="utf-8") for path in SHIPPED]
@@ -91,25 +91,13 @@ def test_a_mutation_that_keeps_the_program_whole_reports_nothing(text, data):
 
 # ---- several errors in one declaration ---------------------------------------------------
 
-THREE = '''journey "Welcome series" {
-    on event signup
-    send emial "welcome"
-    wait 1d
-    if profile.tier = "gold" {
-        send email "gold_welcome"
-    }
-    wait 2d
-    send email "reminder"
-    wait 3 days
-    send push "last_call"
-}
-'''
+THREE = (CASES / "syntax" / "three-errors-in-one-journey.journey").read_text(encoding="utf-8")
 
 
 def test_three_errors_far_apart_in_one_journey_are_each_reported_at_their_place():
     found = diagnostics(THREE)
     assert [(d.span.line, d.span.column, d.code) for d in found] == [
-        (3, 10, "J100"), (5, 21, "J100"), (10, 10, "J100")]
+        (5, 10, "J100"), (7, 21, "J100"), (12, 10, "J100")]
     assert found[0].message.startswith("expected a channel")
     assert found[1].message.startswith("`=` does not compare")
     assert found[2].message.startswith("expected a duration")
@@ -119,9 +107,9 @@ def test_each_error_has_the_message_it_has_alone():
     """Recovery adds the errors after the first; it never changes what one error says."""
     lines = THREE.split("\n")
     alone = []
-    for broken in (2, 4, 9):
-        good = {2: '    send email "welcome"', 4: '    if profile.tier == "gold" {',
-                9: "    wait 3d"}
+    for broken in (4, 6, 11):
+        good = {4: '    send email "welcome"', 6: '    if profile.tier == "gold" {',
+                11: "    wait 3d"}
         text = "\n".join(line if i == broken or i not in good else good[i]
                          for i, line in enumerate(lines))
         error, = diagnostics(text)
@@ -198,4 +186,4 @@ def test_open_braces_by_indentation(text, unclosed):
 def test_the_formatter_refuses_a_file_with_several_errors_and_names_them_all():
     with pytest.raises(journeylang.JourneyError) as raised:
         journeylang.format(THREE)
-    assert [d.span.line for d in raised.value.diagnostics] == [3, 5, 10]
+    assert [d.span.line for d in raised.value.diagnostics] == [5, 7, 12]

@@ -4,22 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from ..conftest import CASES
 from .conftest import WORKSPACE, change_document, close_document, open_document
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-THREE = '''journey "Welcome series" {
-    on event signup
-    send emial "welcome"
-    wait 1d
-    if profile.tier = "gold" {
-        send email "gold_welcome"
-    }
-    wait 2d
-    send email "reminder"
-    wait 3 days
-}
-'''
+THREE = (CASES / "syntax" / "three-errors-in-one-journey.journey").read_text(encoding="utf-8")
 
 
 async def test_three_syntax_errors_in_one_journey_publish_three_diagnostics(client, tmp_path):
@@ -27,11 +17,11 @@ async def test_three_syntax_errors_in_one_journey_publish_three_diagnostics(clie
     document = await open_document(client, path, THREE)
     shown = client.diagnostics[document]
     assert [(d.code, d.range.start.line, d.range.start.character) for d in shown] == [
-        ("J100", 2, 9), ("J100", 4, 20), ("J100", 9, 9)]
+        ("J100", 4, 9), ("J100", 6, 20), ("J100", 11, 9)]
     assert shown[1].message.startswith("`=` does not compare")
     fixed = THREE.replace("emial", "email").replace("wait 3 days", "wait 3d")
     await change_document(client, document, fixed, 2)
-    assert [d.range.start.line for d in client.diagnostics[document]] == [4]
+    assert [d.range.start.line for d in client.diagnostics[document]] == [6]
     await change_document(client, document, fixed.replace(" = ", " == "), 3)
     assert list(client.diagnostics[document]) == []
     await close_document(client, document)

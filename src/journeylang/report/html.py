@@ -65,16 +65,11 @@ def _header(report: dict) -> str:
     for name in report["recurring_reads_bounded"]:
         notes.append(f"the run has no end, so the recurring audience read of \"{name}\" "
                      "repeated for 91 days from its first read")
-    notes += _shard_notes(report)
+    if (shared := limits_shared_text(report)) is not None:
+        notes.append(shared)
     items = "".join(f"<li>{fact}</li>" for fact in facts)
     shown = "".join(f'<p class="note">{escape(note)}</p>' for note in notes)
     return f'<h1>Simulated run</h1>\n<ul class="header">{items}</ul>\n{shown}'
-
-
-def _shard_notes(report: dict) -> list[str]:
-    """What a run over workers says in its header: the actions' limits it shared out."""
-    shared = limits_shared_text(report)
-    return [shared] if shared is not None else []
 
 
 def _version(name: str, version: dict, node, source) -> str:
