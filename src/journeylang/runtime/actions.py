@@ -207,6 +207,7 @@ def compile_call(c, node: n.CallAction, k):
 
     throttled = action.throttled
     if throttled:
+        c.needs_timeouts = True  # a call may wait for a slot past the journey timeout
         c.version.tally.queued.append((index, action, begin))  # who waits, when the run is over
 
     def call(thread):

@@ -47,6 +47,10 @@ class Compiler:
         self.zone = version.zone
         self.local = LocalClock(services.clock, version.zone, services.audiences)
         self.statements: list[n.Node] = []
+        #: Whether a statement may keep an instance waiting past its journey timeout (`wait
+        #: for event`, a throttled `call`: they say so). Only then does each instance need a
+        #: timeout timer: every other wait ends its instance when it would end past it.
+        self.needs_timeouts = False
 
     def expression(self, node):
         return compile_expression(node, self.local)

@@ -13,7 +13,7 @@ from . import records as r
 from .clock import EVENT
 from .expressions import compile_expression
 from .audiences import Probe
-from .instances import Instance, Member, Thread
+from .instances import FAILURES, Instance, Member, Thread
 
 
 RECURRING_READS_FOR = 91 * 86400  # a recurring read's span in a run without an end
@@ -93,11 +93,16 @@ class Entries:
         if tally.first_entry is None:
             tally.first_entry = now
         tally.last_entry = now
-        version.timeouts.add(instance)
+        if version.needs_timeouts:
+            version.timeouts.add(instance)
         if self.record is not None:
             self.record(r.Enter(now, version.name, version.version, profile_id, instance.number,
                                 version.entry_id))
-        self.instances.run(version.start, Thread(instance, None, data))
+        thread = Thread(instance, None, data)
+        try:  # Instances.run, in place
+            version.start(thread)
+        except FAILURES as error:
+            self.instances.failed(thread, error)
         return True
 
     def jump_in(self, family, profile_id, profile, data) -> bool:

@@ -9,7 +9,7 @@ from ..core.instants import LAST_INSTANT, TimeError, local_to_instant, next_loca
 from ..core.values import JourneyRuntimeError, describe
 from . import records as r
 from .clock import RESUME
-from .instances import StepError
+from .instances import FAILURES, StepError
 
 
 def compile_if(c, node: n.If, k):
@@ -67,7 +67,7 @@ def compile_split(c, node: n.Split, k):
 def resumer(c, index: int, node_id: str, k, in_order: bool):
     """The timers of one wait statement (statement `index`): each resumes its thread at `k`
     (unless its instance has ended meanwhile)."""
-    record, version, run = c.rt.record, c.version, c.rt.instances.run
+    record, version, failed = c.rt.record, c.version, c.rt.instances.failed
     clock = c.rt.clock
 
     def resume(thread):
@@ -77,7 +77,10 @@ def resumer(c, index: int, node_id: str, k, in_order: bool):
         if record is not None:
             record(r.Resume(clock.now, version.name, version.version, instance.profile_id,
                             instance.number, node_id))
-        run(k, thread)
+        try:  # Instances.run, in place
+            k(thread)
+        except FAILURES as error:
+            failed(thread, error)
 
     timers = clock.timers(RESUME, resume, in_order)
     c.version.tally.parked.append((index, timers))  # who waits there, when the run is over

@@ -60,7 +60,7 @@ class AnyTimers:
 
 class Timeouts:
     """The journey timeout of every instance of one version: one timer per instance, set at its
-    entry and cancelled at its end. Entries come in time order and the timeout is the same for
+    entry and dropped once it has ended (Instances.finish lets go of the ended ones at the head). Entries come in time order and the timeout is the same for
     all, so the timers fall due in the order they are set and wait in one queue; one heap entry
     stands for the queue's first timer. Ending an instance drops the ended ones at the head (so
     the queue holds only instances in flight, roughly); a heap entry whose timer has gone by
@@ -81,11 +81,7 @@ class Timeouts:
         if self.scheduled is None:
             self._schedule()
 
-    def cancel(self, instance) -> None:
-        """`instance` has ended: its timer will do nothing."""
-        self._drop_ended()
-
-    def _drop_ended(self) -> None:
+    def drop_ended(self) -> None:
         """Let go of the ended instances at the head of the queue."""
         queue = self.queue
         while queue and queue[0][2].ended:
@@ -99,7 +95,7 @@ class Timeouts:
     def fire(self, sequence) -> None:
         self.scheduled = None
         queue = self.queue
-        self._drop_ended()
+        self.drop_ended()
         if not queue:
             return self.clock.stand_still()
         if queue[0][1] != sequence:  # the timer this entry stood for has gone: stand for the next
@@ -107,7 +103,7 @@ class Timeouts:
             return self.clock.stand_still()
         instance = queue[0][2]
         queue.popleft()
-        self._drop_ended()
+        self.drop_ended()
         if queue:
             self._schedule()
         self.expire(instance)

@@ -52,6 +52,7 @@ class Version:
         self.timeouts = Timeouts(services.clock, TIMEOUT, services.instances.expire)
         compiler = compiler(services, self)
         self.start = compiler.body(node.body)
+        self.needs_timeouts = compiler.needs_timeouts  # (else no instance outlives its timeout)
         self.statements: list[n.Node] = compiler.statements  # in the order of tally.reached
 
     def optional(self, expression):

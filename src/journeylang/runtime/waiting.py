@@ -95,6 +95,7 @@ def compile_wait_for(c, node: n.WaitForEvent, k):
     on_timeout = c.block(node.on_timeout, k) if node.on_timeout is not None else k
     event_name = node.event.name
     deadlines = clock.timers(TIMEOUT, waiting.deadline, in_order=True)
+    c.needs_timeouts = True  # the event may never come: the journey timeout ends the wait
 
     def wait_for(thread):
         reached[index] += 1
