@@ -77,12 +77,12 @@ class Entries:
         if version.holdout:
             held_out = self.outside.fraction("holdout", family.name, profile_id) < version.holdout
             tally.lift.entered(profile_id, held_out)
-        if version.holdout and held_out:
-            tally.holdouts += 1
-            if self.record is not None:
-                self.record(r.Holdout(now, version.name, version.version, profile_id, None,
-                                      version.entry_id))
-            return True
+            if held_out:
+                tally.holdouts += 1
+                if self.record is not None:
+                    self.record(r.Holdout(now, version.name, version.version, profile_id, None,
+                                          version.entry_id))
+                return True
         deadline = now + version.timeout
         if deadline > LAST_INSTANT:  # time ends there: the instance cannot outlive it
             deadline = LAST_INSTANT

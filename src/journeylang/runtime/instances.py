@@ -98,6 +98,8 @@ class Instances:
         member = instance.member
         if member.instance is instance:
             member.instance = None
+            if version.settled is not None:  # a journey that no profile enters twice
+                version.settled[instance.profile_id] = version.settled_member
         timeouts = version.timeouts.queue
         if timeouts and timeouts[0][2] is instance:  # the oldest in flight: let go of it
             version.timeouts.drop_ended()

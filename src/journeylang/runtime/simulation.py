@@ -145,25 +145,24 @@ class Simulation:
 
     def deliver(self, event) -> None:
         """An event arrives: it reaches the profile's instances, then enters journeys."""
-        profile = self.profiles.get(event.profile)
+        profile_id, name, data = event.profile, event.name, event.data
+        profile = self.profiles.get(profile_id)
         if profile is None:
-            return self._unknown_profile(event.profile)
-        data = event.data
+            return self._unknown_profile(profile_id)
         if self.lifts:  # before the event enters anyone: it counts only after an entry
-            for lift in self.lifts.get(event.name, ()):
-                lift.saw(event.profile, event.name)
-        offer = self.waiting.offer
+            for lift in self.lifts.get(name, ()):
+                lift.saw(profile_id, name)
         for family in self.family_list:  # a profile is in a journey at most once at a time
-            member = family.members.get(event.profile)
+            member = family.members.get(profile_id)
             if member is not None:
                 instance = member.instance
                 if instance is not None and not instance.ended:
-                    offer(instance, event.name, data)
+                    self.waiting.offer(instance, name, data)
         entries = self.entries
-        for family in self.on_event.get(event.name, ()):
+        for family in self.on_event.get(name, ()):
             version = family.live or family.newest
-            if version.entry_where is None or entries.may_enter(version, event.profile, profile, data):
-                entries.enter(family, event.profile, profile, data)
+            if version.entry_where is None or entries.may_enter(version, profile_id, profile, data):
+                entries.enter(family, profile_id, profile, data)
 
     def _unknown_profile(self, profile_id) -> None:
         """Events and audience members for profiles not in the data are skipped, and counted."""

@@ -17,7 +17,7 @@ from heapq import heappush
 class Timers:
     """Timers that fall due in the order they are set; each calls `function(argument)`."""
 
-    __slots__ = ("heap", "sequence", "priority", "function", "queue")
+    __slots__ = ("heap", "sequence", "priority", "function", "queue", "firing")
 
     def __init__(self, heap: list, sequence, priority: int, function):
         self.heap = heap
@@ -25,12 +25,13 @@ class Timers:
         self.priority = priority
         self.function = function
         self.queue: collections.deque = collections.deque()
+        self.firing = self.fire  # the bound method the heap's entries call, made once
 
     def add(self, time: int, argument) -> None:
         queue = self.queue
         sequence = next(self.sequence)
         if not queue:
-            heappush(self.heap, (time, self.priority, sequence, self.fire, None))
+            heappush(self.heap, (time, self.priority, sequence, self.firing, None))
         queue.append((time, sequence, argument))
 
     def fire(self, _) -> None:
@@ -39,7 +40,7 @@ class Timers:
         argument = queue.popleft()[2]
         if queue:
             time, sequence, _ = queue[0]
-            heappush(self.heap, (time, self.priority, sequence, self.fire, None))
+            heappush(self.heap, (time, self.priority, sequence, self.firing, None))
         self.function(argument)
 
 

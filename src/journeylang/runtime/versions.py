@@ -10,6 +10,7 @@ from ..core.instants import zone
 from .clock import TIMEOUT
 from .compiler import Compiler
 from .expressions import LocalClock, compile_expression
+from .instances import Member
 from .tally import Lift, Tally
 from .timers import Timeouts
 
@@ -47,6 +48,8 @@ class Version:
         if isinstance(node.entry, n.EventEntry):
             self.entry_where = self.optional(node.entry.where)
         self.tally = Tally()
+        self.settled = None  # its family's members, when an ended instance's Member can go
+        self.settled_member = None  # and the Member that stands for it then
         if self.holdout:
             self.tally.lift = Lift(watched_events(node))
         self.timeouts = Timeouts(services.clock, TIMEOUT, services.instances.expire)
@@ -74,6 +77,14 @@ class Family:
         self.name = name
         self.versions = {v.version: v for v in sorted(versions, key=lambda v: v.version)}
         self.members: dict = {}  # profile id -> Member
+        if all(version.reentry == "never" for version in versions):
+            # Once its instance has ended, a profile's standing is the same for every profile
+            # (it entered and may not again): one Member stands for all of them, in place of
+            # one per profile that ever entered (Instances.finish puts it there).
+            done = Member()
+            done.entered, done.entries = 0, 1
+            for version in versions:
+                version.settled, version.settled_member = self.members, done
         self.entry_cap = None  # its `cap entries` (caps.EntryCap), set by the simulation
         self.newest = self.versions[max(self.versions)]
         self.live: Version | None = None
