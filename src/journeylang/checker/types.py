@@ -16,7 +16,8 @@ from ..core.functions import FUNCTIONS, Form, Function, Term
 from ..core.values import type_name
 
 if TYPE_CHECKING:
-    from .context import Context, Scope
+    from .context import Context
+    from .sites import Scope
 
 ANY = "any"
 _ORDERED = {"string", "date", "datetime", "time", "duration"}
