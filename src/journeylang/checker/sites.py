@@ -54,14 +54,19 @@ class Site:
         return (node for node in self.nodes if type(node) is n.Path)
 
 
-def walk(node: n.Node) -> Iterator[n.Node]:
+def walk(node: n.Node) -> list[n.Node]:
     """The node and every node below it, depth first, in source order, with a stack of its own
     (however deep the tree, no recursion)."""
+    found = []
     pending = [node]
     while pending:
         node = pending.pop()
-        yield node
-        pending.extend(reversed(list(node.children())))
+        found.append(node)
+        children = list(node.children())
+        if children:
+            children.reverse()
+            pending.extend(children)
+    return found
 
 
 def workspace_sites(audiences: list[n.AudienceDecl], journeys: list[n.Journey]) -> list[Site]:

@@ -128,22 +128,25 @@ def type_of(expr, scope: Scope, context: Context):
     neither a deep expression nor a long chain of `let`s, each naming the one before, recurses;
     a `let` is typed once however often it is read."""
     types = context.expression_types
-    if id(expr) in types:
-        return types[id(expr)][1]
-    pending: list[tuple[n.Node, Scope]] = [(expr, scope)]
+    found = types.get(id(expr))
+    if found is not None:
+        return found[1]
+    # (node, its scope, its operands once they are known)
+    pending: list[tuple[n.Node, Scope, list | None]] = [(expr, scope, None)]
     expanded: set[int] = set()
     while pending:
-        node, node_scope = pending[-1]
+        node, node_scope, operands = pending.pop()
         if id(node) in types:
-            pending.pop()
             continue
-        operands = list(_operands(node, node_scope))
-        missing = [operand for operand in operands if id(operand[0]) not in types]
-        if missing and id(node) not in expanded:
-            expanded.add(id(node))
-            pending.extend(reversed(missing))
-            continue
-        pending.pop()
+        if operands is None:
+            operands = list(_operands(node, node_scope))
+            missing = [operand for operand in operands if id(operand[0]) not in types]
+            if missing and id(node) not in expanded:  # their types first, then this one's
+                expanded.add(id(node))
+                pending.append((node, node_scope, operands))
+                pending.extend((operand, operand_scope, None)
+                               for operand, operand_scope in reversed(missing))
+                continue
         kinds = [types[id(operand)][1] if id(operand) in types else ANY for operand, _ in operands]
         types[id(node)] = (node, _combine(node, node_scope, kinds, context))
     return types[id(expr)][1]
