@@ -13,7 +13,7 @@ from .. import nodes as n
 from ..core.schema import TYPE_NAMES
 from ..lockfile import Lock
 from ..workspace import Workspace
-from .sites import Site, scoped_nodes, workspace_sites
+from .sites import KnownSites, Site, scoped_nodes, workspace_sites
 from .types import ListOf, Record
 
 
@@ -72,8 +72,9 @@ class Context:
     """The workspace as the rules see it; everything is computed once and shared."""
 
     def __init__(self, workspace: Workspace, audiences: Mapping[str, list] | None = None,
-                 lock: Lock | None = None):
+                 lock: Lock | None = None, known_sites: KnownSites | None = None):
         self.workspace = workspace
+        self.known_sites = known_sites
         self.programs = list(workspace.programs.values())
         self.journeys = workspace.journeys
         self.audience_data = dict(audiences or {})
@@ -184,7 +185,7 @@ class Context:
 
     @functools.cached_property
     def sites(self) -> list[Site]:
-        return workspace_sites(self.audience_decls, self.journeys)
+        return workspace_sites(self.audience_decls, self.journeys, self.known_sites)
 
     @functools.cached_property
     def _site_nodes(self) -> ByClass:

@@ -69,13 +69,35 @@ def walk(node: n.Node) -> list[n.Node]:
     return found
 
 
-def workspace_sites(audiences: list[n.AudienceDecl], journeys: list[n.Journey]) -> list[Site]:
-    """The site of every expression of the audience declarations and the journeys."""
+def workspace_sites(audiences: list[n.AudienceDecl], journeys: list[n.Journey],
+                    known: KnownSites | None = None) -> list[Site]:
+    """The site of every expression of the audience declarations and the journeys (those of
+    a journey `known` has seen taken from it)."""
     found = [_site(decl.condition, Scope(decl.span.file, None), {}, "condition")
              for decl in audiences]
-    for journey in journeys:
-        found.extend(_journey_sites(journey))
+    for sites in (known.of(journeys) if known is not None else map(_journey_sites, journeys)):
+        found.extend(sites)
     return found
+
+
+class KnownSites:
+    """The sites of the journeys of one check, for the next check of the same workspace (the
+    language server's, after an edit): a journey of a file that did not change is the same
+    object then, and its sites are the same. Only the journeys of the last check are kept."""
+
+    def __init__(self) -> None:
+        self._by_journey: dict[int, tuple[n.Journey, tuple[Site, ...]]] = {}
+
+    def of(self, journeys: list[n.Journey]) -> list[tuple[Site, ...]]:
+        """The sites of each journey, in order."""
+        kept: dict[int, tuple[n.Journey, tuple[Site, ...]]] = {}
+        for journey in journeys:
+            known = self._by_journey.get(id(journey))
+            if known is None or known[0] is not journey:
+                known = journey, tuple(_journey_sites(journey))
+            kept[id(journey)] = known
+        self._by_journey = kept
+        return [kept[id(journey)][1] for journey in journeys]
 
 
 def scoped_nodes(site: Site) -> Iterator[tuple[Site, n.Node]]:
