@@ -162,14 +162,14 @@ def _body_sites(body: tuple, place: Scope) -> Iterator[Site]:
     stack of its own rather than recursion."""
     bound: dict[str, Binding] = {}
     undo: list[tuple[str, Binding | None]] = []  # (name, the binding it replaced)
-    pending: list[tuple] = [("block", body, place)]
+    pending: list[tuple] = [("block", body, place, ())]  # (kind, item, place, what else)
     while pending:
-        kind, item, place, *rest = pending.pop()
+        kind, item, place, rest = pending.pop()
         if kind == "site":
             yield _site(item, place, bound, *rest)
         elif kind == "block":
-            pending.append(("end", len(undo), place))
-            pending.extend(("statement", statement, place) for statement in reversed(item))
+            pending.append(("end", len(undo), place, ()))
+            pending.extend(("statement", statement, place, ()) for statement in reversed(item))
         elif kind == "end":
             while len(undo) > item:
                 name, replaced = undo.pop()
@@ -192,43 +192,43 @@ def _body_sites(body: tuple, place: Scope) -> Iterator[Site]:
             bound[item.result.name] = Binding(item, place)
         else:  # any other statement
             if isinstance(item, n.CallAction) and item.result is not None:
-                pending.append(("bind", item, place))
+                pending.append(("bind", item, place, ()))
             pending.extend(reversed(list(_statement_parts(item, place))))
 
 
 def _statement_parts(statement, place: Scope) -> Iterator[tuple]:
     """What a statement other than `let` holds, in source order: ("site", expression, place,
-    role[, target, statement]) and ("block", statements, place)."""
+    (role[, target, statement])) and ("block", statements, place, ())."""
     if isinstance(statement, n.Send) and statement.data is not None:
-        yield "site", statement.data, place, "data"
+        yield "site", statement.data, place, ("data",)
     elif isinstance(statement, n.CallAction):
         if statement.data is not None:
-            yield "site", statement.data, place, "data"
+            yield "site", statement.data, place, ("data",)
         if statement.on_error is not None:
-            yield "block", statement.on_error, place
+            yield "block", statement.on_error, place, ()
     elif isinstance(statement, n.If):
         for arm in statement.arms:
-            yield "site", arm.condition, place, "condition"
-            yield "block", arm.body, place
+            yield "site", arm.condition, place, ("condition",)
+            yield "block", arm.body, place, ()
         if statement.orelse is not None:
-            yield "block", statement.orelse, place
+            yield "block", statement.orelse, place, ()
     elif isinstance(statement, n.Split):
         for arm in statement.arms:
-            yield "block", arm.body, place
+            yield "block", arm.body, place, ()
     elif isinstance(statement, n.WaitUntil):
-        yield "site", statement.target, place, "wait-until"
+        yield "site", statement.target, place, ("wait-until",)
     elif isinstance(statement, n.WaitForEvent):
         waited = attrs.evolve(place, event=statement.event.name)
         if statement.where is not None:
-            yield "site", statement.where, waited, "condition"
+            yield "site", statement.where, waited, ("condition",)
         if statement.body is not None:
-            yield "block", statement.body, waited
+            yield "block", statement.body, waited, ()
         if statement.on_timeout is not None:
-            yield "block", statement.on_timeout, place
+            yield "block", statement.on_timeout, place, ()
     elif isinstance(statement, n.Fork):
         for branch in statement.branches:
             if branch.when is not None:
-                yield "site", branch.when, place, "condition"
-            yield "block", branch.body, place
+                yield "site", branch.when, place, ("condition",)
+            yield "block", branch.body, place, ()
     elif isinstance(statement, n.SetProfile):
-        yield "site", statement.value, place, "set", statement.path, statement
+        yield "site", statement.value, place, ("set", statement.path, statement)
