@@ -191,14 +191,10 @@ class Context:
     def _site_nodes(self) -> ByClass:
         return ByClass([pair for site in self.sites for pair in scoped_nodes(site)])
 
-    @property
-    def site_nodes(self) -> list[tuple[Site, n.Node]]:
-        """Every expression node of every site, with its site, walked once for all rules. The
-        nodes inside a comprehension's brackets come with a site whose scope binds its name."""
-        return self._site_nodes.items
-
     def site_nodes_of(self, *kinds: type) -> list[tuple[Site, n.Node]]:
-        """The (site, node) pairs of site_nodes whose node is of one of these classes."""
+        """The expression nodes of these classes in every site, each with its site, in order
+        (all of them walked once for all rules). The nodes inside a comprehension's brackets
+        come with a site whose scope binds its name."""
         return self._site_nodes.of(*kinds)
 
     @functools.cached_property
