@@ -12,9 +12,9 @@ from ..lockfile import Lock, LockError, lock_path, read_lock
 from ..source import Source
 from ..workspace import Workspace, display_name
 from .context import Context
-from .sites import KnownSites
 from .rule import Rule
 from .rules import campaigns, guardrails, names, structure, tests, typing, versions
+from .sites import KnownSites
 
 #: Every rule, in code order. docs/diagnostics.md shows each with a failing example.
 RULES: tuple[Rule, ...] = (

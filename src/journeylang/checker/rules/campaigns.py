@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from ... import nodes as n
 from ..context import Context
-from ..sites import walk
 from ..rule import repeats, rule
+from ..sites import walk
 
 CAMPAIGN_CHANNELS = ("email", "sms", "push")
 

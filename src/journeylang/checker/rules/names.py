@@ -10,8 +10,8 @@ from ...core.functions import FUNCTIONS
 from ...core.instants import TimeError, zone
 from ...diagnostics import Fix
 from ..context import TYPE_NAMES, Context, is_reaction
-from ..sites import walk
 from ..rule import loops, mention, quoted, repeats, rule, suggest, warning
+from ..sites import walk
 
 
 @rule("J201")

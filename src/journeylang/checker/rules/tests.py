@@ -11,8 +11,8 @@ from ... import nodes as n
 from ...core.instants import TimeError, parse_instant
 from ...diagnostics import line_comments
 from ..context import Context
-from ..sites import walk
 from ..rule import quoted, repeats, rule, suggest, warning
+from ..sites import walk
 
 #: The reasons an expectation can name, by its kind (the trace's reasons).
 REASONS = {
