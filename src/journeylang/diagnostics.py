@@ -172,6 +172,8 @@ OTHER_CODES: dict[str, tuple[str, str, str]] = {
     "J108": ("bad-version", "error", "A version number that is not a positive whole number."),
     "J109": ("bad-number", "error", "A number literal beyond the language's numbers."),
     "J110": ("nested-too-deeply", "error", "A program nested past the language's limits."),
+    "J111": ("in-audience-needs-profile", "error", "`in audience` tests the profile: only "
+             "`profile` can stand before it."),
     "J112": ("unclosed-brace", "error", "A `{` that no `}` closes."),
     "J701": ("lock-not-json", "error", "The lock file is not valid JSON."),
     "J702": ("lock-malformed", "error", "The lock file is JSON but not a lock file."),

@@ -14,6 +14,7 @@ from ..workspace import Workspace, display_name
 from .context import Context
 from .rule import Rule
 from .rules import campaigns, guardrails, names, structure, tests, typing, versions
+from .sites import KnownSites
 
 #: Every rule, in code order. docs/diagnostics.md shows each with a failing example.
 RULES: tuple[Rule, ...] = (
@@ -50,12 +51,14 @@ RULES: tuple[Rule, ...] = (
 
 
 def check_workspace(workspace: Workspace, audiences: Mapping[str, list] | None = None,
-                    lock: Lock | None | bool = True) -> list[Diagnostic]:
+                    lock: Lock | None | bool = True,
+                    known_sites: KnownSites | None = None) -> list[Diagnostic]:
     """Every problem found in the workspace, sorted by file and position.
 
     `audiences` are audiences given as data (name → profile ids). `lock` is the workspace's
     lock file: True (the default) reads `journeys.lock` from the workspace root; a broken one
-    is reported (J701/J702) and its rules skipped.
+    is reported (J701/J702) and its rules skipped. `known_sites`, kept from one check to the
+    next, spares working out again the sites of the journeys that did not change.
     """
     diagnostics = list(workspace.syntax_errors)
     lock_source = None
@@ -74,7 +77,7 @@ def check_workspace(workspace: Workspace, audiences: Mapping[str, list] | None =
         audiences, problems = _audiences_beside(workspace)
         diagnostics.extend(problems)
         audiences = {**_audiences_of_tests(workspace), **audiences}
-    context = Context(workspace, audiences, lock or None)
+    context = Context(workspace, audiences, lock or None, known_sites)
     for rule in RULES:
         diagnostics.extend(rule.run(context))
     return apply_ignores(diagnostics, {name: source for name, source in workspace.sources.items()

@@ -13,7 +13,8 @@ from .. import nodes as n
 from ..core.schema import TYPE_NAMES
 from ..lockfile import Lock
 from ..workspace import Workspace
-from .types import ListOf, Record, comprehension_scope
+from .sites import KnownSites, Site, scoped_nodes, workspace_sites
+from .types import ListOf, Record
 
 
 #: The fields of a reaction event (`email.opened`): the send it reacts to.
@@ -26,40 +27,37 @@ def is_reaction(event: str) -> bool:
     return bool(dot) and channel in n.CHANNELS
 
 
-@attrs.frozen(eq=False)
-class Binding:
-    """A `let`: the value it binds (an expression, a fetch, or the call whose response it
-    binds) and the scope that value is evaluated in."""
+def per_instance(method):
+    """Keep a one-argument method's answers on its instance, so that they go with it (unlike
+    functools.cache, which would keep every instance alive)."""
+    name = f"_{method.__name__}_answers"
 
-    value: n.Expr
-    scope: "Scope"
+    @functools.wraps(method)
+    def cached(self, argument):
+        answers = self.__dict__.setdefault(name, {})
+        if argument not in answers:
+            answers[argument] = method(self, argument)
+        return answers[argument]
 
-
-@attrs.frozen(eq=False)
-class Scope:
-    """Where an expression is evaluated: its journey, the event bound to `event` (its name), if
-    any, and the `let` names it reads that are bound there (name → binding). `bound` lists every
-    `let` name bound there, kept only when the expression reads a name that is not (a rule
-    suggests among them): a scope never copies the names it does not use, so a journey of
-    thousands of `let`s costs no more than their number."""
-
-    file: str
-    journey: n.Journey | None
-    lets: Mapping[str, Binding] = attrs.Factory(dict)
-    event: str | None = None
-    bound: tuple[str, ...] = ()
+    return cached
 
 
-@attrs.frozen(eq=False)
-class Site:
-    """An expression as written in the program, its scope, and the role it plays:
-    condition, wait-until, value, set, data, at."""
+class ByClass:
+    """Items in order, whose last element is a node, found by the node's class: a rule reads
+    the few it is about instead of going over them all."""
 
-    expr: n.Expr
-    scope: Scope
-    role: str
-    target: tuple[str, ...] = ()  # for `set`: the attribute path after `profile`
-    statement: n.Node | None = None  # for `set`: the statement
+    def __init__(self, items: list[tuple]):
+        self.items = items
+        self._positions: dict[type, list[int]] = {}
+        for position, item in enumerate(items):
+            self._positions.setdefault(type(item[-1]), []).append(position)
+
+    def of(self, *kinds: type) -> list[tuple]:
+        """The items whose node is of one of these classes (exactly), in their order."""
+        positions = [position for kind in kinds for position in self._positions.get(kind, ())]
+        if len(kinds) > 1:
+            positions.sort()
+        return [self.items[position] for position in positions]
 
 
 @attrs.frozen
@@ -74,8 +72,9 @@ class Context:
     """The workspace as the rules see it; everything is computed once and shared."""
 
     def __init__(self, workspace: Workspace, audiences: Mapping[str, list] | None = None,
-                 lock: Lock | None = None):
+                 lock: Lock | None = None, known_sites: KnownSites | None = None):
         self.workspace = workspace
+        self.known_sites = known_sites
         self.programs = list(workspace.programs.values())
         self.journeys = workspace.journeys
         self.audience_data = dict(audiences or {})
@@ -92,9 +91,8 @@ class Context:
     @functools.cached_property
     def saved_audiences(self) -> set[str]:
         """The audiences campaigns save (`save audience NAME`): known from the run's start."""
-        return {node.audience.name for journey in self.journeys
-                if isinstance(journey, n.Campaign) for node in walk(journey)
-                if isinstance(node, n.SaveAudience)}
+        return {node.audience.name for journey, node in self.statements_of(n.SaveAudience)
+                if isinstance(journey, n.Campaign)}
 
     @functools.cached_property
     def audience_names(self) -> set[str]:
@@ -110,7 +108,7 @@ class Context:
                 found.setdefault(decl.name.name, decl)
         return found
 
-    @functools.cache
+    @per_instance
     def action_response(self, action: str) -> Record | None:
         """The declared schema of an action's response, or None when it has none."""
         decl = self.action_decls.get(action)
@@ -127,7 +125,7 @@ class Context:
                     found.setdefault(posixpath.dirname(declaration.span.file), []).append(declaration)
         return found
 
-    @functools.cache
+    @per_instance
     def _governing(self, directory: str) -> tuple:
         """The schema declarations that govern the files of a directory: those in it and in
         the directories above it, the highest first."""
@@ -140,7 +138,7 @@ class Context:
     def _in_scope(self, kind, file: str):
         return [d for d in self._governing(posixpath.dirname(file)) if isinstance(d, kind)]
 
-    @functools.cache
+    @per_instance
     def event_schemas(self, file: str) -> dict[str, Record]:
         """The event schemas that govern a file, by event name, fields merged over files."""
         schemas: dict[str, Record] = {}
@@ -149,7 +147,7 @@ class Context:
             schemas[name] = merge(schemas.get(name, Record()), record_type(schema.fields))
         return schemas
 
-    @functools.cache
+    @per_instance
     def profile_fields(self, file: str) -> Record | None:
         """The profile schema that governs a file, as a record type (merged over the files
         that declare one), or None when none does."""
@@ -187,49 +185,30 @@ class Context:
 
     @functools.cached_property
     def sites(self) -> list[Site]:
-        found: list[Site] = []
-        for decl in self.audience_decls:
-            found.append(_site(decl.condition, Scope(decl.span.file, None), {}, "condition"))
-        for journey in self.journeys:
-            found.extend(_journey_sites(journey))
-        return found
+        return workspace_sites(self.audience_decls, self.journeys, self.known_sites)
 
     @functools.cached_property
-    def site_nodes(self) -> list[tuple[Site, n.Node]]:
-        """Every expression node of every site, with its site, walked once for all rules. The
-        nodes inside a comprehension's brackets come with a site whose scope binds its name."""
-        return [pair for site in self.sites for pair in _scoped_nodes(site)]
+    def _site_nodes(self) -> ByClass:
+        return ByClass([pair for site in self.sites for pair in scoped_nodes(site)])
 
-    def statements(self) -> Iterator[tuple[n.Journey, n.Node]]:
-        for block in self.blocks:
-            for statement in block.statements:
-                yield block.journey, statement
+    def site_nodes_of(self, *kinds: type) -> list[tuple[Site, n.Node]]:
+        """The expression nodes of these classes in every site, each with its site, in order
+        (all of them walked once for all rules). The nodes inside a comprehension's brackets
+        come with a site whose scope binds its name."""
+        return self._site_nodes.of(*kinds)
 
+    @functools.cached_property
+    def _statements(self) -> ByClass:
+        return ByClass([(block.journey, statement) for block in self.blocks
+                        for statement in block.statements])
 
-def walk(node: n.Node) -> Iterator[n.Node]:
-    """The node and every node below it, depth first, in source order, with a stack of its own
-    (however deep the tree, no recursion)."""
-    pending = [node]
-    while pending:
-        node = pending.pop()
-        yield node
-        pending.extend(reversed(list(node.children())))
+    def statements(self) -> list[tuple[n.Journey, n.Node]]:
+        """Every statement of every journey, nested ones included, with its journey."""
+        return self._statements.items
 
-
-def _scoped_nodes(site: Site) -> Iterator[tuple[Site, n.Node]]:
-    """The nodes of a site's expression as walk() gives them, each with the site it is in."""
-    pending = [(site.expr, site)]
-    while pending:
-        node, inside = pending.pop()
-        yield inside, node
-        if isinstance(node, n.Comprehension):
-            inner = attrs.evolve(inside, scope=comprehension_scope(node, inside.scope))
-            parts = [(node.element, inner), (node.name, inner), (node.source, inside)]
-            if node.condition is not None:
-                parts.append((node.condition, inner))
-            pending.extend(reversed(parts))
-        else:
-            pending.extend((child, inside) for child in reversed(list(node.children())))
+    def statements_of(self, *kinds: type) -> list[tuple[n.Journey, n.Node]]:
+        """The (journey, statement) pairs of statements() whose statement is of these classes."""
+        return self._statements.of(*kinds)
 
 
 def merge(first: Record, second: Record) -> Record:
@@ -286,110 +265,3 @@ def _child_blocks(statement) -> Iterator[tuple]:
                 yield block
     elif isinstance(statement, n.CallAction) and statement.on_error is not None:
         yield statement.on_error
-
-
-def _site(expr: n.Expr, place: Scope, bound: Mapping[str, Binding], role: str,
-          target: tuple[str, ...] = (), statement: n.Node | None = None) -> Site:
-    """The site of an expression at a place (a scope without `let`s), given the `let` names
-    bound there: its scope keeps the bindings of the names it reads."""
-    read = {node.root for node in walk(expr) if isinstance(node, n.Path)} - {"profile", "event"}
-    lets = {name: bound[name] for name in read if name in bound}
-    scope = attrs.evolve(place, lets=lets, bound=tuple(bound) if len(lets) < len(read) else ())
-    return Site(expr, scope, role, target, statement)
-
-
-def _journey_sites(journey: n.Journey) -> Iterator[Site]:
-    entry = journey.entry
-    entry_event = entry.event.name if isinstance(entry, n.EventEntry) else None
-    file = journey.span.file
-    for item in journey.header:
-        if isinstance(item, n.EventEntry) and item.where is not None:
-            yield _site(item.where, Scope(file, journey, event=item.event.name), {}, "condition")
-        elif isinstance(item, n.AudienceEntry):
-            for moment in (item.at, item.starting, item.until):
-                if moment is not None:
-                    yield _site(moment, Scope(file, journey), {}, "at")
-        elif isinstance(item, n.ExitOnEvent) and item.where is not None:
-            yield _site(item.where, Scope(file, journey, event=item.event.name), {}, "condition")
-        elif isinstance(item, n.ExitWhen):
-            yield _site(item.condition, Scope(file, journey), {}, "condition")
-    yield from _body_sites(journey.body, Scope(file, journey, event=entry_event))
-
-
-def _body_sites(body: tuple, place: Scope) -> Iterator[Site]:
-    """The sites of a journey's body in source order. A `let` is visible in the statements
-    after it in its block and in the blocks nested there: the names bound at the current place
-    are one dictionary, changed as the walk goes (and put back as it leaves a block), with a
-    stack of its own rather than recursion."""
-    bound: dict[str, Binding] = {}
-    undo: list[tuple[str, Binding | None]] = []  # (name, the binding it replaced)
-    pending: list[tuple] = [("block", body, place)]
-    while pending:
-        kind, item, place, *rest = pending.pop()
-        if kind == "site":
-            yield _site(item, place, bound, *rest)
-        elif kind == "block":
-            pending.append(("end", len(undo), place))
-            pending.extend(("statement", statement, place) for statement in reversed(item))
-        elif kind == "end":
-            while len(undo) > item:
-                name, replaced = undo.pop()
-                if replaced is None:
-                    del bound[name]
-                else:
-                    bound[name] = replaced
-        elif isinstance(item, n.Let):  # a statement
-            value = item.value
-            expr = value.data if isinstance(value, n.Fetch) else value
-            scope = place
-            if expr is not None:
-                site = _site(expr, place, bound, "data" if expr is not value else "value")
-                scope = site.scope
-                yield site
-            undo.append((item.name.name, bound.get(item.name.name)))
-            bound[item.name.name] = Binding(value, scope)
-        elif kind == "bind":  # after `let r = call …` and its `on error`: r is bound
-            undo.append((item.result.name, bound.get(item.result.name)))
-            bound[item.result.name] = Binding(item, place)
-        else:  # any other statement
-            if isinstance(item, n.CallAction) and item.result is not None:
-                pending.append(("bind", item, place))
-            pending.extend(reversed(list(_statement_parts(item, place))))
-
-
-def _statement_parts(statement, place: Scope) -> Iterator[tuple]:
-    """What a statement other than `let` holds, in source order: ("site", expression, place,
-    role[, target, statement]) and ("block", statements, place)."""
-    if isinstance(statement, n.Send) and statement.data is not None:
-        yield "site", statement.data, place, "data"
-    elif isinstance(statement, n.CallAction):
-        if statement.data is not None:
-            yield "site", statement.data, place, "data"
-        if statement.on_error is not None:
-            yield "block", statement.on_error, place
-    elif isinstance(statement, n.If):
-        for arm in statement.arms:
-            yield "site", arm.condition, place, "condition"
-            yield "block", arm.body, place
-        if statement.orelse is not None:
-            yield "block", statement.orelse, place
-    elif isinstance(statement, n.Split):
-        for arm in statement.arms:
-            yield "block", arm.body, place
-    elif isinstance(statement, n.WaitUntil):
-        yield "site", statement.target, place, "wait-until"
-    elif isinstance(statement, n.WaitForEvent):
-        waited = attrs.evolve(place, event=statement.event.name)
-        if statement.where is not None:
-            yield "site", statement.where, waited, "condition"
-        if statement.body is not None:
-            yield "block", statement.body, waited
-        if statement.on_timeout is not None:
-            yield "block", statement.on_timeout, place
-    elif isinstance(statement, n.Fork):
-        for branch in statement.branches:
-            if branch.when is not None:
-                yield "site", branch.when, place, "condition"
-            yield "block", branch.body, place
-    elif isinstance(statement, n.SetProfile):
-        yield "site", statement.value, place, "set", statement.path, statement

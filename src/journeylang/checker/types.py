@@ -16,7 +16,8 @@ from ..core.functions import FUNCTIONS, Form, Function, Term
 from ..core.values import type_name
 
 if TYPE_CHECKING:
-    from .context import Context, Scope
+    from .context import Context
+    from .sites import Scope
 
 ANY = "any"
 _ORDERED = {"string", "date", "datetime", "time", "duration"}
@@ -127,87 +128,91 @@ def type_of(expr, scope: Scope, context: Context):
     neither a deep expression nor a long chain of `let`s, each naming the one before, recurses;
     a `let` is typed once however often it is read."""
     types = context.expression_types
-    if id(expr) in types:
-        return types[id(expr)][1]
-    pending: list[tuple[n.Node, Scope]] = [(expr, scope)]
+    found = types.get(id(expr))
+    if found is not None:
+        return found[1]
+    # (node, its scope, its operands once they are known)
+    pending: list[tuple[n.Node, Scope, tuple | None]] = [(expr, scope, None)]
     expanded: set[int] = set()
     while pending:
-        node, node_scope = pending[-1]
+        node, node_scope, operands = pending.pop()
         if id(node) in types:
-            pending.pop()
             continue
-        operands = list(_operands(node, node_scope))
-        missing = [operand for operand in operands if id(operand[0]) not in types]
-        if missing and id(node) not in expanded:
-            expanded.add(id(node))
-            pending.extend(reversed(missing))
-            continue
-        pending.pop()
+        if operands is None:
+            operands = _operands(node, node_scope)
+            missing = [operand for operand in operands if id(operand[0]) not in types]
+            if missing and id(node) not in expanded:  # their types first, then this one's
+                expanded.add(id(node))
+                pending.append((node, node_scope, operands))
+                pending.extend((operand, operand_scope, None)
+                               for operand, operand_scope in reversed(missing))
+                continue
         kinds = [types[id(operand)][1] if id(operand) in types else ANY for operand, _ in operands]
         types[id(node)] = (node, _combine(node, node_scope, kinds, context))
     return types[id(expr)][1]
 
 
-def _operands(node, scope: Scope) -> Iterator[tuple[n.Node, Scope]]:
-    """The expressions whose types a node's type is made of, each with its scope."""
-    if isinstance(node, n.RecordExpr):
-        for field in node.fields:
-            yield field.value, scope
-    elif isinstance(node, n.ListExpr):
-        for item in node.items:
-            yield item, scope
-    elif isinstance(node, n.Path):
+def _operands(node, scope: Scope) -> tuple[tuple[n.Node, Scope], ...]:
+    """The expressions whose types a node's type is made of, each with its scope (the most
+    frequent nodes first)."""
+    cls = type(node)
+    if cls is n.Binary:
+        return (node.left, scope), (node.right, scope)
+    if cls is n.Path:
         binding = scope.lets.get(node.root)
         if binding is not None and not isinstance(binding.value, n.Fetch):
-            yield binding.value, binding.scope  # a call's type is its response's
-    elif isinstance(node, n.FunctionCall):
+            return ((binding.value, binding.scope),)  # a call's type is its response's
+        return ()
+    if cls is n.RecordExpr:
+        return tuple((field.value, scope) for field in node.fields)
+    if cls is n.ListExpr:
+        return tuple((item, scope) for item in node.items)
+    if cls is n.FunctionCall:
         if node.name.name in FUNCTIONS:
-            for argument in node.arguments:
-                yield argument, scope
-    elif isinstance(node, n.Comprehension):
-        yield node.element, comprehension_scope(node, scope)
-    elif isinstance(node, n.Index):
-        yield node.target, scope
-        yield node.key, scope
-    elif isinstance(node, n.Member):
-        yield node.target, scope
-    elif isinstance(node, n.Unary):
-        if node.operator != "not":
-            yield node.operand, scope
-    elif isinstance(node, n.Binary):
-        yield node.left, scope
-        yield node.right, scope
+            return tuple((argument, scope) for argument in node.arguments)
+        return ()
+    if cls is n.Comprehension:
+        return ((node.element, comprehension_scope(node, scope)),)
+    if cls is n.Index:
+        return (node.target, scope), (node.key, scope)
+    if cls is n.Member:
+        return ((node.target, scope),)
+    if cls is n.Unary and node.operator != "not":
+        return ((node.operand, scope),)
+    return ()
 
 
 def _combine(node, scope: Scope, kinds: list, context: Context):
-    """A node's type from its operands' types (in the order _operands gives them)."""
-    if isinstance(node, n.Literal):
+    """A node's type from its operands' types (in the order _operands gives them), the most
+    frequent nodes first."""
+    cls = type(node)
+    if cls is n.Literal:
         return literal_type(node.value)
-    if isinstance(node, n.InAudience):
-        return "bool"
-    if isinstance(node, n.Template):
-        return "string"
-    if isinstance(node, n.ListExpr):
-        return ListOf(common(kinds))
-    if isinstance(node, n.Comprehension):
-        return ListOf(kinds[0])
-    if isinstance(node, n.Index):
-        return index_type(kinds[0], kinds[1])[0]
-    if isinstance(node, n.Member):
-        return attribute_type(kinds[0], (node.name,))[0]
-    if isinstance(node, n.RecordExpr):
-        return Record({field.key: kind for field, kind in zip(node.fields, kinds)})
-    if isinstance(node, n.Path):
+    if cls is n.Binary:
+        return binary_type(node.operator, kinds[0], kinds[1])[0]
+    if cls is n.Path:
         return _path_type(node, scope, context, kinds[0] if kinds else ANY)
-    if isinstance(node, n.CallAction):  # the value `let r = call …` binds
+    if cls is n.InAudience:
+        return "bool"
+    if cls is n.Template:
+        return "string"
+    if cls is n.ListExpr:
+        return ListOf(common(kinds))
+    if cls is n.Comprehension:
+        return ListOf(kinds[0])
+    if cls is n.Index:
+        return index_type(kinds[0], kinds[1])[0]
+    if cls is n.Member:
+        return attribute_type(kinds[0], (node.name,))[0]
+    if cls is n.RecordExpr:
+        return Record({field.key: kind for field, kind in zip(node.fields, kinds)})
+    if cls is n.CallAction:  # the value `let r = call …` binds
         return context.action_response(node.action.name) or ANY
-    if isinstance(node, n.FunctionCall):
+    if cls is n.FunctionCall:
         function = FUNCTIONS.get(node.name.name)
         return ANY if function is None else call_type(function, kinds)[0]
-    if isinstance(node, n.Unary):
+    if cls is n.Unary:
         return "bool" if node.operator == "not" else kinds[0]
-    if isinstance(node, n.Binary):
-        return binary_type(node.operator, kinds[0], kinds[1])[0]
     return ANY
 
 

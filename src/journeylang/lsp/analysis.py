@@ -12,6 +12,7 @@ import attrs
 from .. import nodes as n
 from ..checker import check_workspace
 from ..checker.context import Context
+from ..checker.sites import KnownSites
 from ..diagnostics import Diagnostic, JourneySyntaxError
 from ..lockfile import Lock, LockError, read_lock
 from ..source import Source
@@ -60,6 +61,7 @@ class Analyser:
         self._parsed: dict[str, Parsed] = {}
         self._pieces: dict[str, Pieces] = {}
         self._last_good: dict[str, tuple[Source, n.Program]] = {}
+        self._sites = KnownSites()  # the journeys of the last check, for the next one
 
     def analyse(self, uri: str, open_documents: Mapping[str, str]) -> Analysis:
         """The workspace of the document at `uri`; `open_documents` are the editor's buffers
@@ -113,9 +115,10 @@ class Analyser:
         errors = tuple(unreadable) + tuple(e for p in parsed.values() for e in p.errors)
         workspace = Workspace(root or pathlib.Path.cwd(), dict(sources), programs, errors)
         if lock:
-            diagnostics = check_workspace(workspace)
+            diagnostics = check_workspace(workspace, known_sites=self._sites)
         else:
-            diagnostics = check_workspace(workspace, audiences={}, lock=None)
+            diagnostics = check_workspace(workspace, audiences={}, lock=None,
+                                          known_sites=self._sites)
         known = {name: self._last_good[name] for name in sources if name in self._last_good}
         recorded = _lock(root) if lock else None
         navigation = Workspace(workspace.root, {name: s for name, (s, _) in known.items()},

@@ -9,7 +9,7 @@ import re
 from lsprotocol import types
 
 from .. import nodes as n
-from ..checker.context import walk
+from ..checker.sites import walk
 from ..checker.types import Record, attribute_type
 from ..core.functions import FUNCTIONS, Function
 from ..source import Source, Span

@@ -10,7 +10,7 @@ import attrs
 from lsprotocol import types
 
 from .. import nodes as n
-from ..checker.context import walk
+from ..checker.sites import walk
 from ..source import Source, Span
 from .analysis import Analysis
 from .diagnostics import Converter
@@ -123,14 +123,13 @@ class Index:
 
     def _lets(self) -> None:
         for site in self.analysis.context.sites:
-            for node in walk(site.expr):
-                if isinstance(node, n.Path):
-                    self._events[id(node)] = site.scope.event
-                    binding = site.scope.lets.get(node.root)
-                    let = (self._lets_by_value.get(id(binding.value)) if binding is not None
-                           else None)
-                    if let is not None:
-                        self._add(("let", id(let)), _root(node))
+            for node in site.paths():
+                self._events[id(node)] = site.scope.event
+                binding = site.scope.lets.get(node.root)
+                let = (self._lets_by_value.get(id(binding.value)) if binding is not None
+                       else None)
+                if let is not None:
+                    self._add(("let", id(let)), _root(node))
 
     # ---- queries -----------------------------------------------------------------------
     def at(self, name: str, offset: int) -> Occurrence | None:

@@ -4,8 +4,9 @@ only a campaign can, and the audiences campaigns save."""
 from __future__ import annotations
 
 from ... import nodes as n
-from ..context import Context, walk
+from ..context import Context
 from ..rule import repeats, rule
+from ..sites import walk
 
 CAMPAIGN_CHANNELS = ("email", "sms", "push")
 
@@ -87,12 +88,10 @@ def wait_until_per_member(context: Context):
 def set_activity_outside_campaign(context: Context):
     """`keep where`, `exclude audience`, `intersect audience` and `save audience` act on a
     population: only a campaign takes them."""
-    for journey, node in context.statements():
+    for journey, node in context.statements_of(*_SET_ACTIVITIES):
         if not isinstance(journey, n.Campaign):
-            found = _SET_ACTIVITIES.get(type(node))
-            if found is not None:
-                word, hint = found
-                yield node.span, f"`{word}` is a campaign's set activity: in a journey, {hint}"
+            word, hint = _SET_ACTIVITIES[type(node)]
+            yield node.span, f"`{word}` is a campaign's set activity: in a journey, {hint}"
 
 
 @rule("J806")

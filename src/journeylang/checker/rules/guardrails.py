@@ -30,9 +30,8 @@ def timeout_of(journey: n.Journey) -> datetime.timedelta:
 @rule("J501")
 def wait_too_long(context: Context):
     """A `wait` and a `wait for event … within` last at most 90d."""
-    for _, statement in context.statements():
-        duration = statement.duration if isinstance(statement, n.Wait) else (
-            statement.within if isinstance(statement, n.WaitForEvent) else None)
+    for _, statement in context.statements_of(n.Wait, n.WaitForEvent):
+        duration = statement.duration if isinstance(statement, n.Wait) else statement.within
         if duration is not None and duration > MAX_WAIT:
             yield statement.span, (f"this wait lasts {_days(duration)}, more than the 90d a wait "
                                    "may last: shorten it, or split the journey in two")
@@ -106,8 +105,8 @@ def waits_longer_than_timeout(context: Context):
 def too_many_activities(context: Context):
     """A journey has at most 50 activities (statements, counting nested ones)."""
     counts: dict = {}
-    for journey, _ in context.statements():
-        counts[id(journey)] = counts.get(id(journey), 0) + 1
+    for block in context.blocks:
+        counts[id(block.journey)] = counts.get(id(block.journey), 0) + len(block.statements)
     for journey in context.journeys:
         count = counts.get(id(journey), 0)
         if count > MAX_ACTIVITIES:

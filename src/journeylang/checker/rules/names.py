@@ -9,8 +9,9 @@ from ... import nodes as n
 from ...core.functions import FUNCTIONS
 from ...core.instants import TimeError, zone
 from ...diagnostics import Fix
-from ..context import TYPE_NAMES, Context, is_reaction, walk
+from ..context import TYPE_NAMES, Context, is_reaction
 from ..rule import loops, mention, quoted, repeats, rule, suggest, warning
+from ..sites import walk
 
 
 @rule("J201")
@@ -20,9 +21,9 @@ def unknown_audience(context: Context):
     an audience given as data (`--audiences FILE`, or the workspace's `audiences.json`)."""
     named = [journey.entry.audience for journey in context.journeys
              if isinstance(journey.entry, n.AudienceEntry)]
-    named += [node.audience for _, node in context.site_nodes if isinstance(node, n.InAudience)]
-    named += [node.audience for _, node in context.statements()
-              if isinstance(node, (n.ExcludeAudience, n.IntersectAudience))]
+    named += [node.audience for _, node in context.site_nodes_of(n.InAudience)]
+    named += [node.audience for _, node in
+              context.statements_of(n.ExcludeAudience, n.IntersectAudience)]
     for ident in named:
         if ident.name not in context.audience_names:
             hint, fix = suggest(ident.name, context.audience_names, ident.span, quoted)
@@ -32,24 +33,20 @@ def unknown_audience(context: Context):
             ), (), fix
 
 
-def _event_names(journey: n.Journey):
-    for item in journey.header:
-        if isinstance(item, (n.EventEntry, n.ExitOnEvent)):
-            yield item.event
-    for statement in walk(journey):
-        if isinstance(statement, n.WaitForEvent):
-            yield statement.event
-
-
 @warning("J202")
 def unknown_event(context: Context):
     """When event schemas are declared, every event a journey waits for, enters on or exits on
     is one of them (a warning: an undeclared event may still arrive)."""
+    waited: dict[int, list[n.Ident]] = {}
+    for journey, statement in context.statements_of(n.WaitForEvent):
+        waited.setdefault(id(journey), []).append(statement.event)
     for journey in context.journeys:
         declared = context.event_schemas(journey.span.file)
         if not declared:
             continue
-        for event in _event_names(journey):
+        named = [item.event for item in journey.header
+                 if isinstance(item, (n.EventEntry, n.ExitOnEvent))]
+        for event in (*named, *waited.get(id(journey), ())):
             if event.name not in declared and not is_reaction(event.name):
                 hint, fix = suggest(event.name, declared, event.span)
                 yield event.span, f"event `{event.name}` has no `event` declaration{hint}", (), fix
@@ -58,8 +55,8 @@ def unknown_event(context: Context):
 @rule("J203")
 def unknown_function(context: Context):
     """A function call names a function of the library (see docs/functions.md)."""
-    for site, node in context.site_nodes:
-        if isinstance(node, n.FunctionCall) and node.name.name not in FUNCTIONS:
+    for _, node in context.site_nodes_of(n.FunctionCall):
+        if node.name.name not in FUNCTIONS:
             hint, fix = suggest(node.name.name, FUNCTIONS, node.name.span)
             yield node.name.span, f"unknown function `{node.name.name}`{hint}", (), fix
 
@@ -67,8 +64,8 @@ def unknown_function(context: Context):
 @rule("J204")
 def wrong_argument_count(context: Context):
     """A function call passes as many arguments as the function takes."""
-    for site, node in context.site_nodes:
-        if not isinstance(node, n.FunctionCall) or node.name.name not in FUNCTIONS:
+    for _, node in context.site_nodes_of(n.FunctionCall):
+        if node.name.name not in FUNCTIONS:
             continue
         function = FUNCTIONS[node.name.name]
         count = len(node.arguments)
@@ -91,9 +88,8 @@ def _arguments(count: int) -> str:
 def unknown_name(context: Context):
     """A name in an expression is `profile`, `event`, or a `let` name bound before it on
     the same path."""
-    for site, node in context.site_nodes:
-        if isinstance(node, n.Path) and node.root not in ("profile", "event") \
-                and node.root not in site.scope.lets:
+    for site, node in context.site_nodes_of(n.Path):
+        if node.root not in ("profile", "event") and node.root not in site.scope.lets:
             candidates = ["profile", "event", *site.scope.bound]
             root = node.span.part(node.span.start, node.span.start + len(node.root))
             hint, fix = suggest(node.root, candidates, root)
@@ -109,8 +105,8 @@ def no_event_here(context: Context):
     for site in context.sites:
         if site.scope.event is not None:
             continue
-        for node in walk(site.expr):
-            if isinstance(node, n.Path) and node.root == "event":
+        for node in site.paths():
+            if node.root == "event":
                 where = ("an audience declaration" if site.scope.journey is None
                          else "a journey that starts from an audience")
                 yield node.span, (f"`{node.dotted()}`: no event is bound here, in {where}; "
@@ -233,8 +229,8 @@ def audience_in_itself(context: Context):
 def unknown_jump_target(context: Context):
     """`jump "JOURNEY"` names a journey of the workspace."""
     names = {journey.name for journey in context.journeys}
-    for _, statement in context.statements():
-        if isinstance(statement, n.Jump) and statement.target.name not in names:
+    for _, statement in context.statements_of(n.Jump):
+        if statement.target.name not in names:
             hint, fix = suggest(statement.target.name, names, statement.target.span, quoted)
             yield (statement.target.span,
                    f"unknown journey `{statement.target.name}`{hint}: a jump needs a journey "

@@ -68,12 +68,11 @@ def repeated_property(context: Context):
 @rule("J405")
 def duplicate_branch(context: Context):
     """The branches of a fork have different names."""
-    for _, statement in context.statements():
-        if isinstance(statement, n.Fork):
-            names = ((branch.name.name, branch.name) for branch in statement.branches)
-            for ident, first in repeats(names):
-                yield ident.span, f"two branches are named `{ident.name}`", (
-                    ("the other one", first.span),)
+    for _, statement in context.statements_of(n.Fork):
+        names = ((branch.name.name, branch.name) for branch in statement.branches)
+        for ident, first in repeats(names):
+            yield ident.span, f"two branches are named `{ident.name}`", (
+                ("the other one", first.span),)
 
 
 def _joins(context: Context):
@@ -137,9 +136,7 @@ def fork_without_join(context: Context):
 @rule("J410")
 def split_percentages(context: Context):
     """The arms of a `split` have percentages above 0 that sum to 100."""
-    for _, statement in context.statements():
-        if not isinstance(statement, n.Split):
-            continue
+    for _, statement in context.statements_of(n.Split):
         for arm in statement.arms:
             if arm.percent <= 0:
                 yield arm.span, "a split arm needs a percentage above 0%"
@@ -165,9 +162,8 @@ def unreachable_after_exit(context: Context):
 def timeout_without_within(context: Context):
     """`on timeout` needs `within DURATION`: without it, the wait lasts until the journey's
     timeout ends the instance, and the block could never run."""
-    for _, statement in context.statements():
-        if isinstance(statement, n.WaitForEvent) and statement.on_timeout is not None \
-                and statement.within is None:
+    for _, statement in context.statements_of(n.WaitForEvent):
+        if statement.on_timeout is not None and statement.within is None:
             yield statement.span, ("`on timeout` needs `within DURATION` on the wait: add "
                                    "`within 7d`, say, or remove the `on timeout` block")
 
@@ -175,8 +171,8 @@ def timeout_without_within(context: Context):
 @rule("J413")
 def empty_fork(context: Context):
     """A `fork` has at least one branch."""
-    for _, statement in context.statements():
-        if isinstance(statement, n.Fork) and not statement.branches:
+    for _, statement in context.statements_of(n.Fork):
+        if not statement.branches:
             yield statement.span, "this fork has no branch: add `branch NAME { … }`, or remove it"
 
 
@@ -191,20 +187,13 @@ def repeated_action_setting(context: Context):
                        (("first given here", first.span),))
 
 
-def _jumps(context: Context):
-    """(journey, jump) for every `jump` of every journey version."""
-    for journey, statement in context.statements():
-        if isinstance(statement, n.Jump):
-            yield journey, statement
-
-
 @rule("J421")
 def jump_into_audience_journey(context: Context):
     """A jump goes into a journey entered by an event (`on event`), never into one entered by
     an audience read."""
     entered_by_audience = {journey.name for journey in context.journeys
                            if isinstance(journey.entry, n.AudienceEntry)}
-    for _, jump in _jumps(context):
+    for _, jump in context.statements_of(n.Jump):
         if jump.target.name in entered_by_audience:
             yield jump.span, (f"journey `{jump.target.name}` is entered by an audience read: a "
                               "jump can only go into a journey that starts with `on event`")
@@ -213,7 +202,7 @@ def jump_into_audience_journey(context: Context):
 @rule("J422")
 def jump_from_audience_journey(context: Context):
     """A journey entered by an audience read (`read audience`) cannot jump."""
-    for journey, jump in _jumps(context):
+    for journey, jump in context.statements_of(n.Jump):
         if isinstance(journey.entry, n.AudienceEntry) and not isinstance(journey, n.Campaign):
             yield jump.span, (f"journey `{journey.name}` is entered by an audience read: it "
                               "cannot jump into another journey")
@@ -224,7 +213,7 @@ def jump_loop(context: Context):
     """Jumps never lead back to the journey they start from (a journey that jumps to itself,
     or A → B → A): reported at the jump that closes the loop, with the loop named."""
     targets: dict[str, list] = {}
-    for journey, jump in _jumps(context):
+    for journey, jump in context.statements_of(n.Jump):
         targets.setdefault(journey.name, []).append(jump)
     for jump, loop in loops(targets, lambda jump: jump.target.name):
         names = " → ".join(f"`{name}`" for name in loop)

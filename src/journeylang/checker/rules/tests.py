@@ -10,8 +10,9 @@ from typing import Iterator
 from ... import nodes as n
 from ...core.instants import TimeError, parse_instant
 from ...diagnostics import line_comments
-from ..context import Context, walk
+from ..context import Context
 from ..rule import quoted, repeats, rule, suggest, warning
+from ..sites import walk
 
 #: The reasons an expectation can name, by its kind (the trace's reasons).
 REASONS = {

@@ -4,7 +4,7 @@ conditions are true or false, `wait until` takes a date-time, `set` keeps an att
 from __future__ import annotations
 
 from ... import nodes as n
-from ..context import Context, walk
+from ..context import Context
 from ..rule import rule, suggest
 from ...core.functions import FUNCTIONS
 from ..types import (Element, ListOf, Record, attribute_type, binary_type, call_type,
@@ -20,8 +20,7 @@ def unknown_attribute(context: Context):
     records (`event.products[0].sku`, `p.sku` in `[… for p in event.products]`), the element's
     fields."""
     for site in context.sites:
-        paths = [node for node in walk(site.expr) if isinstance(node, n.Path)]
-        for path in paths:
+        for path in site.paths():
             if path.root == "profile":
                 fields, owner = context.profile_fields(site.scope.file), "the profile schema"
             elif path.root == "event" and site.scope.event is not None:
@@ -45,7 +44,7 @@ def unknown_attribute(context: Context):
 def _element_attributes(context: Context):
     """Attributes under an element of a declared list of records: after an index or a call
     (`event.products[0].sku`), and on a comprehension's name (`p.sku`)."""
-    for site, node in context.site_nodes:
+    for site, node in context.site_nodes_of(n.Member, n.Path):
         if isinstance(node, n.Member):
             target = type_of(node.target, site.scope, context)
             if isinstance(target, Record) and node.name not in target:
@@ -95,7 +94,7 @@ def _check_path(span, root: str, attributes: tuple[str, ...], fields, owner: str
 def incompatible_operands(context: Context):
     """The two sides of an operator fit together: a number is not compared with a string,
     `and`/`or` take true or false, arithmetic takes numbers, durations and dates."""
-    for site, node in context.site_nodes:
+    for site, node in context.site_nodes_of(n.Binary, n.Unary):
         if isinstance(node, n.Binary):
             left = type_of(node.left, site.scope, context)
             right = type_of(node.right, site.scope, context)
@@ -115,8 +114,8 @@ def condition_not_boolean(context: Context):
     are true or false."""
     conditions = [(site.expr, site.scope) for site in context.sites if site.role == "condition"]
     conditions += [(node.condition, comprehension_scope(node, site.scope))
-                   for site, node in context.site_nodes
-                   if isinstance(node, n.Comprehension) and node.condition is not None]
+                   for site, node in context.site_nodes_of(n.Comprehension)
+                   if node.condition is not None]
     for expr, scope in conditions:
         kind = type_of(expr, scope, context)
         if known(kind) and kind != "bool":
@@ -157,16 +156,15 @@ def set_changes_type(context: Context):
 @rule("J306")
 def cannot_index(context: Context):
     """`xs[i]` indexes a list by a whole number, `r["key"]` a record by a string."""
-    for site, node in context.site_nodes:
-        if isinstance(node, n.Index):
-            container = type_of(node.target, site.scope, context)
-            key = type_of(node.key, site.scope, context)
-            problem = index_type(container, key)[1]
-            if problem is None and general(container) == "list" \
-                    and _fractional(node.key):
-                problem = f"a list is indexed by a whole number, not by {node.key.value}"
-            if problem:
-                yield node.span, problem
+    for site, node in context.site_nodes_of(n.Index):
+        container = type_of(node.target, site.scope, context)
+        key = type_of(node.key, site.scope, context)
+        problem = index_type(container, key)[1]
+        if problem is None and general(container) == "list" \
+                and _fractional(node.key):
+            problem = f"a list is indexed by a whole number, not by {node.key.value}"
+        if problem:
+            yield node.span, problem
 
 
 def _fractional(key) -> bool:
@@ -178,8 +176,8 @@ def _fractional(key) -> bool:
 @rule("J307")
 def wrong_argument_type(context: Context):
     """A function's arguments are of the types its type rule takes (docs/functions.md)."""
-    for site, node in context.site_nodes:
-        if isinstance(node, n.FunctionCall) and node.name.name in FUNCTIONS:
+    for site, node in context.site_nodes_of(n.FunctionCall):
+        if node.name.name in FUNCTIONS:
             kinds = [type_of(argument, site.scope, context) for argument in node.arguments]
             problem = call_type(FUNCTIONS[node.name.name], kinds)[1]
             if problem:
@@ -189,9 +187,8 @@ def wrong_argument_type(context: Context):
 @rule("J308")
 def comprehension_over_a_list(context: Context):
     """`[… for NAME in EXPR]` goes over a list."""
-    for site, node in context.site_nodes:
-        if isinstance(node, n.Comprehension):
-            source = type_of(node.source, site.scope, context)
-            if known(source) and not isinstance(source, ListOf) and general(source) != "list":
-                yield node.source.span, (f"`for {node.name.name} in …` goes over a list, not "
-                                         f"{describe(source)}")
+    for site, node in context.site_nodes_of(n.Comprehension):
+        source = type_of(node.source, site.scope, context)
+        if known(source) and not isinstance(source, ListOf) and general(source) != "list":
+            yield node.source.span, (f"`for {node.name.name} in …` goes over a list, not "
+                                     f"{describe(source)}")
