@@ -15,7 +15,7 @@ import msgspec
 from ..core.instants import format_instant
 from .records import Activity, Record, Wait
 
-BATCH = 4096  # records held before they are written
+BATCH = 512  # records held before they are written (a batch that stays in the processor's caches)
 
 
 def _line(kind: type, campaign: bool = False) -> type:
