@@ -218,8 +218,8 @@ def _simulate(paths, *, profiles, events, audiences, datasources, actions, scena
             tuple(scene.lifecycle), tuple(scene.behaviours), seed, start, until,
             lock_statuses(lock), built_in, bool(observers))
         try:
-            report, merged = shards.simulate(
-                shards.split(common, profiles, events, audiences, count), scheduler)
+            by_id = profiles if isinstance(profiles, dict) else {p["id"]: p for p in profiles}
+            report, merged = shards.simulate(common, by_id, events, audiences, count, scheduler)
             observer = fan_out(observers)
             for record in merged if observer is not None else ():
                 observer(record)
@@ -229,7 +229,6 @@ def _simulate(paths, *, profiles, events, audiences, datasources, actions, scena
             raise SimulationError(str(error)) from None
         finally:
             _close_trace(writer, trace_file, trace)
-        by_id = profiles if isinstance(profiles, dict) else {p["id"]: p for p in profiles}
         return SimulationResult(report, records, diagnostics, by_id, events)
 
     try:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import gc
 import heapq
 import itertools
 import multiprocessing
@@ -90,9 +91,23 @@ class Partial:
     records: list[tuple[tuple, int, Record]]  # (position, count in the shard, record)
 
 
-def split(common: Common, profiles, events, audiences, count: int) -> list[Shard]:
-    """The run's inputs as `count` shards (in C-level passes over the inputs: this part of a
-    sharded run is not shared out)."""
+@attrs.frozen
+class Plan:
+    """Where a run's profiles, events and audience members go among `count` shards."""
+
+    common: Common | None
+    profiles: dict
+    events: list
+    home: dict  # profile id -> its shard
+    owners: list  # each event's shard
+    unknown: list[bool]  # per shard: whether it has profiles not in the data
+    members: list  # per shard: its members of each audience
+    places: list[dict]  # per shard: {audience: {id: place in the whole audience}}
+    count: int
+
+
+def plan(common: Common | None, profiles, events, audiences, count: int) -> Plan:
+    """Where everything goes (in C-level passes over the inputs)."""
     by_id = profiles if isinstance(profiles, dict) else {p["id"]: p for p in profiles}
     home = dict(zip(by_id, [crc % count for crc in map(zlib.crc32, map(_bytes, by_id))]))
     owners = list(map(home.get, map(operator.attrgetter("profile"), events)))
@@ -118,31 +133,42 @@ def split(common: Common, profiles, events, audiences, count: int) -> list[Shard
         for shard in places:
             for decl in common.audience_decls:
                 shard.setdefault(decl.name.name, order)
-    watched = common is not None and common.watched
-    shards = []
-    for index in range(count):
-        theirs = list(map(index.__eq__, owners))
-        shards.append(Shard(common, dict(itertools.compress(by_id.items(),
-                                                            map(index.__eq__, home.values()))),
-                            list(itertools.compress(events, theirs)),
-                            list(itertools.compress(range(len(events)), theirs)),
-                            members[index], watched or unknown[index], places[index],
-                            index, count))
-    return shards
+    return Plan(common, by_id, events, home, owners, unknown, members, places, count)
+
+
+def one_shard(plan: Plan, index: int) -> Shard:
+    """Shard `index` of a plan: its profiles, its events (with their indices in the whole
+    input) and its audience members."""
+    theirs = list(map(index.__eq__, plan.owners))
+    watched = plan.common is not None and plan.common.watched
+    return Shard(plan.common,
+                 dict(itertools.compress(plan.profiles.items(),
+                                         map(index.__eq__, plan.home.values()))),
+                 list(itertools.compress(plan.events, theirs)),
+                 list(itertools.compress(range(len(plan.events)), theirs)),
+                 plan.members[index], watched or plan.unknown[index], plan.places[index],
+                 index, plan.count)
+
+
+def split(common: Common | None, profiles, events, audiences, count: int) -> list[Shard]:
+    """The run's inputs as `count` shards."""
+    whole = plan(common, profiles, events, audiences, count)
+    return [one_shard(whole, index) for index in range(count)]
 
 
 def _bytes(profile_id) -> bytes:
     return str(profile_id).encode()
 
 
-_LOCAL: list[Shard] | None = None  # the shards a forked worker finds in its parent's memory
+_LOCAL: tuple | None = None  # the whole run's inputs, which a forked worker finds in its
+# parent's memory and takes its own shard of: the shards are worked out in parallel
 
 
 def run_shard(shard: Shard | int) -> Partial:
     """Simulate one shard (given, or by its index among the shards of a forked pool)."""
     if isinstance(shard, int):
         assert _LOCAL is not None
-        shard = _LOCAL[shard]
+        shard = one_shard(plan(*_LOCAL), shard)
     common = shard.common
     records: list[tuple[tuple, int, Record]] = []
     clock = None
@@ -171,19 +197,25 @@ def run_shard(shard: Shard | int) -> Partial:
     return Partial(report, unknowns, records)
 
 
-def simulate(shards: list[Shard], scheduler: str | None = None) -> tuple[dict, Iterator[Record]]:
-    """Run the shards, in processes or on the Dask cluster at `scheduler`; the merged report
-    and the merged records (none unless watched)."""
+def simulate(common: Common, profiles, events, audiences, count: int,
+             scheduler: str | None = None) -> tuple[dict, Iterator[Record]]:
+    """Run the inputs in `count` shards, in processes or on the Dask cluster at `scheduler`;
+    the merged report and the merged records (none unless watched). Forked workers find the
+    inputs in memory, frozen out of the garbage collector's walks (which would otherwise
+    copy every page of them into each worker), and each works out its own shard."""
     global _LOCAL
-    with _executor(len(shards), scheduler) as (executor, local):
+    with _executor(count, scheduler) as (executor, local):
         if local:
-            _LOCAL = shards
+            _LOCAL = (common, profiles, events, audiences, count)
+            gc.freeze()
         try:
-            payloads = range(len(shards)) if local else shards
+            payloads = range(count) if local else split(common, profiles, events, audiences,
+                                                        count)
             partials = [future.result() for future in
                         [executor.submit(run_shard, payload) for payload in payloads]]
         finally:
             _LOCAL = None
+            gc.unfreeze()
     return merge_reports(partials), merge_records(partials)
 
 
