@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import pathlib
 import resource
 import statistics
@@ -120,6 +121,14 @@ def whole_process(directory: str) -> dict:
     return {"seconds": seconds, "cpu": cpu, "rss_mib": after.ru_maxrss / 1024}
 
 
+def settle(directory: str) -> None:
+    """Between two paths, outside their timing: the trace's lines go, and what is still to be
+    written to disk is written, so that the kernel's writing of 2 GB of trace does not take a
+    core from the path after it (the workers path, which needs both)."""
+    (pathlib.Path(directory) / "trace.jsonl").unlink(missing_ok=True)
+    os.sync()
+
+
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("n", type=int, help="number of profiles")
@@ -156,6 +165,7 @@ def main() -> None:
             for path in paths:
                 runs[path].append(whole_process(directory) if path == "whole process"
                                   else spawn(path, args.n, args.seed, args.workers, directory))
+                settle(directory)
 
     seconds = {path: statistics.median(run["seconds"] for run in done) for path, done in runs.items()}
     cpu = {path: statistics.median(run["cpu"] for run in done) for path, done in runs.items()}
