@@ -98,34 +98,36 @@ class Plan:
     common: Common | None
     profiles: dict
     events: list
-    home: dict  # profile id -> its shard
-    owners: list  # each event's shard
+    homes: list[int]  # each profile's shard, in the order of `profiles`
+    owners: list[int]  # each event's shard
     unknown: list[bool]  # per shard: whether it has profiles not in the data
     members: list  # per shard: its members of each audience
     places: list[dict]  # per shard: {audience: {id: place in the whole audience}}
     count: int
 
 
+def shards_of(profile_ids, count: int) -> list[int]:
+    """`shard_of` each id, in C-level passes."""
+    return [crc % count for crc in map(zlib.crc32, map(str.encode, map(str, profile_ids)))]
+
+
 def plan(common: Common | None, profiles, events, audiences, count: int) -> Plan:
-    """Where everything goes (in C-level passes over the inputs)."""
+    """Where everything goes. An event goes where its profile's id hashes, whether the profile
+    is in the data or not (one not in the data is counted by that shard)."""
     by_id = profiles if isinstance(profiles, dict) else {p["id"]: p for p in profiles}
-    home = dict(zip(by_id, [crc % count for crc in map(zlib.crc32, map(_bytes, by_id))]))
-    owners = list(map(home.get, map(operator.attrgetter("profile"), events)))
+    owners = shards_of(map(operator.attrgetter("profile"), events), count)
     unknown = [False] * count
-    if None in owners:  # profiles not in the data: counted by the shard their id hashes to
-        owners = [shard_of(event.profile, count) if owner is None else owner
-                  for owner, event in zip(owners, events)]
+    known = by_id.__contains__
+    if not all(map(known, map(operator.attrgetter("profile"), events))):
         for owner, event in zip(owners, events):
-            unknown[owner] = unknown[owner] or event.profile not in home
+            unknown[owner] = unknown[owner] or not known(event.profile)
     members: list = [{name: [] for name in audiences} if audiences else audiences
                      for _ in range(count)]
     places: list[dict] = [{} for _ in range(count)]
     for name, ids in (audiences or {}).items():
         for place, profile_id in enumerate(ids):
-            shard = home.get(profile_id)
-            if shard is None:
-                shard = shard_of(profile_id, count)
-                unknown[shard] = True
+            shard = shard_of(profile_id, count)
+            unknown[shard] = unknown[shard] or not known(profile_id)
             members[shard][name].append(profile_id)
             places[shard].setdefault(name, {}).setdefault(profile_id, place)
     if common is not None and common.audience_decls:  # audiences the program defines
@@ -133,7 +135,8 @@ def plan(common: Common | None, profiles, events, audiences, count: int) -> Plan
         for shard in places:
             for decl in common.audience_decls:
                 shard.setdefault(decl.name.name, order)
-    return Plan(common, by_id, events, home, owners, unknown, members, places, count)
+    return Plan(common, by_id, events, shards_of(by_id, count), owners, unknown, members,
+                places, count)
 
 
 def one_shard(plan: Plan, index: int) -> Shard:
@@ -142,8 +145,7 @@ def one_shard(plan: Plan, index: int) -> Shard:
     theirs = list(map(index.__eq__, plan.owners))
     watched = plan.common is not None and plan.common.watched
     return Shard(plan.common,
-                 dict(itertools.compress(plan.profiles.items(),
-                                         map(index.__eq__, plan.home.values()))),
+                 dict(itertools.compress(plan.profiles.items(), map(index.__eq__, plan.homes))),
                  list(itertools.compress(plan.events, theirs)),
                  list(itertools.compress(range(len(plan.events)), theirs)),
                  plan.members[index], watched or plan.unknown[index], plan.places[index],
@@ -154,10 +156,6 @@ def split(common: Common | None, profiles, events, audiences, count: int) -> lis
     """The run's inputs as `count` shards."""
     whole = plan(common, profiles, events, audiences, count)
     return [one_shard(whole, index) for index in range(count)]
-
-
-def _bytes(profile_id) -> bytes:
-    return str(profile_id).encode()
 
 
 _LOCAL: tuple | None = None  # the whole run's inputs, which a forked worker finds in its

@@ -12,19 +12,20 @@ from __future__ import annotations
 from .. import nodes as n
 from . import records as r
 
-PENDING, SETTLED, ARRIVED = 0, 1, 2
+SETTLED, ARRIVED = 1, 2  # how a branch is settled
 
 
 class JoinState:
-    """One fork's join in one instance: which named branches are still out, the thread that
-    goes on (the primary branch's, or without one the first to arrive), and the join this
-    fork is itself inside (`outer`, as branch `outer_branch`)."""
+    """One fork's join in one instance: which named branches are still out and which arrived
+    (bit masks, branch i's bit `1 << i`), the thread that goes on (the primary branch's, or
+    without one the first to arrive), and the join this fork is itself inside (`outer`, as
+    branch `outer_branch`)."""
 
-    __slots__ = ("status", "out", "chosen", "launching", "decide", "outer", "outer_branch")
+    __slots__ = ("pending", "arrivals", "chosen", "launching", "decide", "outer", "outer_branch")
 
     def __init__(self, branches: int, decide, outer, outer_branch):
-        self.status = [PENDING] * branches
-        self.out = branches
+        self.pending = (1 << branches) - 1
+        self.arrivals = 0
         self.chosen = None
         self.launching = True  # every branch starts before what follows the join runs
         self.decide = decide
@@ -32,17 +33,19 @@ class JoinState:
         self.outer_branch = outer_branch
 
     def settle(self, branch: int, instance, how: int = SETTLED) -> None:
-        if self.status[branch] == PENDING:
-            self.status[branch] = how
-            self.out -= 1
-            if self.out == 0 and not self.launching and not instance.ended:
+        bit = 1 << branch
+        if self.pending & bit:
+            self.pending ^= bit
+            if how == ARRIVED:
+                self.arrivals |= bit
+            if not self.pending and not self.launching and not instance.ended:
                 self.decide(self, instance)
 
     lose = settle  # a branch that can no longer arrive is settled like one that was skipped
 
     def arrived(self) -> bool:
         """Some branch has arrived here (and, the join being undecided, waits for the rest)."""
-        return ARRIVED in self.status
+        return bool(self.arrivals)
 
 
 def compile_fork(c, node: n.Fork, join: n.Join | None, k):
@@ -51,6 +54,7 @@ def compile_fork(c, node: n.Fork, join: n.Join | None, k):
     rt = c.rt
     end_thread, release = rt.instances.end_thread, rt.instances.release
     named = [ident.name for ident in join.branches] if join else []
+    width = len(named)
     primary = join.primary.name if join and join.primary else None
     if join is not None:
         join_reached, join_index, join_id = c.reach(join)
@@ -91,7 +95,7 @@ def compile_fork(c, node: n.Fork, join: n.Join | None, k):
         thread.join = None
         state = None
         if join is not None:  # the threads of named branches head for this join
-            state = JoinState(len(named), decide, outer, outer_branch)
+            state = JoinState(width, decide, outer, outer_branch)
             instance.live += 1  # the join's own hold on the instance, until it decides
         handed_on = False
         for slot, when, body, last, number in branches:
@@ -114,7 +118,7 @@ def compile_fork(c, node: n.Fork, join: n.Join | None, k):
                                   heading, slot))
         if state is not None:
             state.launching = False
-            if state.out == 0 and not instance.ended:
+            if not state.pending and not instance.ended:
                 decide(state, instance)
         elif outer is not None:  # nothing after an unjoined fork: it never reaches `outer`
             outer.lose(outer_branch, instance)
