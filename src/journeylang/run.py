@@ -7,7 +7,7 @@ import itertools
 import operator
 import os
 import pathlib
-from typing import Callable, Iterable
+from typing import Callable
 
 import attrs
 

@@ -3,7 +3,7 @@ Mermaid's flowchart syntax (to_mermaid) or in Graphviz's DOT (to_dot)."""
 
 from __future__ import annotations
 
-from .model import Box, Branching, Flow
+from .model import Box, Flow
 
 CHOICES = ("if", "split", "fork", "join")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ... import nodes as n
 from ..context import Context
-from ..rule import repeats, rule
+from ..rule import rule
 from ..sites import walk
 
 CAMPAIGN_CHANNELS = ("email", "sms", "push")
@@ -32,17 +32,12 @@ def campaigns(context: Context) -> list[n.Campaign]:
     return [journey for journey in context.journeys if isinstance(journey, n.Campaign)]
 
 
-def statements_of(context: Context, campaign: n.Campaign):
-    """Every statement of a campaign, nested ones included."""
-    return [node for journey, node in context.statements() if journey is campaign]
-
-
 @rule("J801")
 def not_in_a_campaign(context: Context):
     """A campaign moves a population read from an audience: it has no `on event`, `reentry`,
     `exit on event`, `cap entries`, `wait for event` or `jump`."""
     for campaign in campaigns(context):
-        for node in (*campaign.header, *statements_of(context, campaign)):
+        for node in (*campaign.header, *context.statements_in(campaign)):
             found = _NOT_IN_A_CAMPAIGN.get(type(node))
             if found is not None:
                 what, why = found
@@ -53,7 +48,7 @@ def not_in_a_campaign(context: Context):
 def campaign_channel(context: Context):
     """A campaign sends by email, SMS and push; `inapp` and `whatsapp` are a journey's."""
     for campaign in campaigns(context):
-        for node in statements_of(context, campaign):
+        for node in context.statements_in(campaign):
             if isinstance(node, n.Send) and node.channel not in CAMPAIGN_CHANNELS:
                 yield node.span, (f"a campaign cannot send by `{node.channel}`: it sends by "
                                   "`email`, `sms` and `push`")
@@ -74,7 +69,7 @@ def wait_until_per_member(context: Context):
     """A campaign's `wait until` names one instant for the whole population: it cannot depend
     on the profile, the `let` names or the audiences."""
     for campaign in campaigns(context):
-        for node in statements_of(context, campaign):
+        for node in context.statements_in(campaign):
             if isinstance(node, n.WaitUntil):
                 personal = next((part for part in walk(node.target)
                                  if isinstance(part, (n.Path, n.InAudience))), None)
@@ -101,7 +96,7 @@ def audience_saved_twice(context: Context):
     savers: dict[str, n.Campaign] = {}
     declared = {decl.name.name: decl for decl in context.audience_decls}
     for campaign in campaigns(context):
-        for node in statements_of(context, campaign):
+        for node in context.statements_in(campaign):
             if not isinstance(node, n.SaveAudience):
                 continue
             name = node.audience.name
