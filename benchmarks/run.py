@@ -66,9 +66,9 @@ def tally_sends():
 def run_path(path: str, count: int, seed: int, workers: int, directory: str | None) -> dict:
     """One path, timed, in this process: its seconds and what the comparison needs."""
     people = generate.profiles(count, seed)
-    signups = generate.signups(people)
     if path == "hand-written":
         import handwritten
+        signups = generate.signups(people)
         started, processor = time.perf_counter(), time.process_time()
         sends = handwritten.simulate(people, signups)
         return {"seconds": time.perf_counter() - started, "cpu": time.process_time() - processor,
@@ -79,8 +79,8 @@ def run_path(path: str, count: int, seed: int, workers: int, directory: str | No
 
     workspace = load([JOURNEY] if path != "files" else [directory])
     no_data: dict = {}  # shared by the events without data, as the events reader does
-    events = [Event(at, who, "signup", no_data) for at, who in signups]
-    del signups  # each side holds its own input only: here the events
+    # each side holds its own input only, and never the other's on the way: here the events
+    events = [Event(at, who, "signup", no_data) for at, who in generate.each_signup(people)]
     options: dict = {}
     tally = None
     if path == "on_record":

@@ -10,6 +10,7 @@ import datetime
 import json
 import pathlib
 import random
+from typing import Iterator
 
 START = int(datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc).timestamp())
 TIERS, TIER_WEIGHTS = ("gold", "silver", "bronze"), (0.1, 0.3, 0.6)
@@ -24,9 +25,14 @@ def profiles(count: int, seed: int = 0) -> list[dict]:
             for i, (tier, country) in enumerate(zip(tiers, countries))]
 
 
+def each_signup(people: list[dict]) -> Iterator[tuple[int, str]]:
+    """(epoch second, profile id) of each sign-up, in time order, one at a time."""
+    return ((START + i, person["id"]) for i, person in enumerate(people))
+
+
 def signups(people: list[dict]) -> list[tuple[int, str]]:
     """(epoch second, profile id) of each sign-up, in time order."""
-    return [(START + i, person["id"]) for i, person in enumerate(people)]
+    return list(each_signup(people))
 
 
 def write(directory: pathlib.Path, people: list[dict]) -> None:
