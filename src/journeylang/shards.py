@@ -48,7 +48,12 @@ class ShardError(Exception):
 def shard_of(profile_id: str, shards: int) -> int:
     """The shard of a profile: CRC-32 of its id, the same on every machine and run (never
     Python's salted `hash`)."""
-    return zlib.crc32(str(profile_id).encode()) % shards
+    return shards_of((profile_id,), shards)[0]
+
+
+def shards_of(profile_ids, count: int) -> list[int]:
+    """`shard_of` each id, in C-level passes."""
+    return [crc % count for crc in map(zlib.crc32, map(str.encode, map(str, profile_ids)))]
 
 
 @attrs.frozen
@@ -106,21 +111,17 @@ class Plan:
     count: int
 
 
-def shards_of(profile_ids, count: int) -> list[int]:
-    """`shard_of` each id, in C-level passes."""
-    return [crc % count for crc in map(zlib.crc32, map(str.encode, map(str, profile_ids)))]
-
-
 def plan(common: Common | None, profiles, events, audiences, count: int) -> Plan:
     """Where everything goes. An event goes where its profile's id hashes, whether the profile
     is in the data or not (one not in the data is counted by that shard)."""
     by_id = profiles if isinstance(profiles, dict) else {p["id"]: p for p in profiles}
-    owners = shards_of(map(operator.attrgetter("profile"), events), count)
+    whose = list(map(operator.attrgetter("profile"), events))
+    owners = shards_of(whose, count)
     unknown = [False] * count
     known = by_id.__contains__
-    if not all(map(known, map(operator.attrgetter("profile"), events))):
-        for owner, event in zip(owners, events):
-            unknown[owner] = unknown[owner] or not known(event.profile)
+    if not all(map(known, whose)):
+        for owner, profile_id in zip(owners, whose):
+            unknown[owner] = unknown[owner] or not known(profile_id)
     members: list = [{name: [] for name in audiences} if audiences else audiences
                      for _ in range(count)]
     places: list[dict] = [{} for _ in range(count)]

@@ -211,16 +211,15 @@ class Context:
         return self._statements.of(*kinds)
 
     @functools.cached_property
-    def statements_by_journey(self) -> dict[int, list[n.Node]]:
-        """The statements of statements(), by the id of their journey, in the same order."""
+    def _statements_by_journey(self) -> dict[int, list[n.Node]]:
         found: dict[int, list[n.Node]] = {}
         for journey, node in self.statements():
             found.setdefault(id(journey), []).append(node)
         return found
 
     def statements_in(self, journey: n.Journey) -> list[n.Node]:
-        """Every statement of one journey, nested ones included."""
-        return self.statements_by_journey.get(id(journey), [])
+        """Every statement of one journey, nested ones included, in statements() order."""
+        return self._statements_by_journey.get(id(journey), [])
 
 
 def merge(first: Record, second: Record) -> Record:

@@ -52,7 +52,7 @@ def compile_send(c, node: n.Send, k):
             return None
         instance = thread.instance
         consent = instance.profile.get("consent")
-        if consent is not None and isinstance(consent, dict) and consent.get(channel) is False:
+        if isinstance(consent, dict) and consent.get(channel) is False:
             return suppress(thread, "consent", 1)
         if delivers is not None and not delivers(instance.profile_id, clock.now):
             return suppress(thread, "capped", 2)

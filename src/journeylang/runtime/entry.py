@@ -13,7 +13,7 @@ from . import records as r
 from .clock import EVENT
 from .expressions import compile_expression
 from .audiences import Probe
-from .instances import FAILURES, Instance, Member, Thread
+from .instances import Instance, Member, Thread
 
 
 RECURRING_READS_FOR = 91 * 86400  # a recurring read's span in a run without an end
@@ -98,11 +98,7 @@ class Entries:
         if self.record is not None:
             self.record(r.Enter(now, version.name, version.version, profile_id, instance.number,
                                 version.entry_id))
-        thread = Thread(instance, None, data)
-        try:  # Instances.run, in place
-            version.start(thread)
-        except FAILURES as error:
-            self.instances.failed(thread, error)
+        self.instances.run(version.start, Thread(instance, None, data))
         return True
 
     def jump_in(self, family, profile_id, profile, data) -> bool:

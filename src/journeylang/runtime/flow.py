@@ -9,7 +9,7 @@ from ..core.instants import LAST_INSTANT, TimeError, local_to_instant, next_loca
 from ..core.values import JourneyRuntimeError, describe
 from . import records as r
 from .clock import RESUME
-from .instances import FAILURES, StepError
+from .instances import StepError
 
 
 def compile_if(c, node: n.If, k):
@@ -67,7 +67,7 @@ def compile_split(c, node: n.Split, k):
 def resumer(c, index: int, node_id: str, k, in_order: bool):
     """The timers of one wait statement (statement `index`): each resumes its thread at `k`
     (unless its instance has ended meanwhile)."""
-    record, version, failed = c.rt.record, c.version, c.rt.instances.failed
+    record, version, run = c.rt.record, c.version, c.rt.instances.run
     clock = c.rt.clock
 
     def resume(thread):
@@ -77,10 +77,7 @@ def resumer(c, index: int, node_id: str, k, in_order: bool):
         if record is not None:
             record(r.Resume(clock.now, version.name, version.version, instance.profile_id,
                             instance.number, node_id))
-        try:  # Instances.run, in place
-            k(thread)
-        except FAILURES as error:
-            failed(thread, error)
+        run(k, thread)
 
     timers = clock.timers(RESUME, resume, in_order)
     c.version.tally.parked.append((index, timers))  # who waits there, when the run is over
@@ -113,16 +110,12 @@ def enter_wait(c, node_id: str, timers):
 
 def compile_wait(c, node: n.Wait, k):
     reached, index, node_id = c.reach(node)
-    clock, seconds, record = c.rt.clock, int(node.duration.total_seconds()), c.rt.record
-    timers = c.resumer(index, node_id, k, in_order=True)
-    wait, add = enter_wait(c, node_id, timers), timers.add
+    clock, seconds = c.rt.clock, int(node.duration.total_seconds())
+    wait = enter_wait(c, node_id, c.resumer(index, node_id, k, in_order=True))
 
     def wait_for_duration(thread):
         reached[index] += 1
-        when = clock.now + seconds
-        if record is None and when <= thread.instance.deadline:
-            return add(when, thread)  # what `wait` does then, without the call
-        return wait(thread, when)
+        return wait(thread, clock.now + seconds)
 
     return wait_for_duration
 

@@ -61,9 +61,6 @@ class StepError(Exception):
         super().__init__(str(error))
 
 
-FAILURES = (StepError, JourneyRuntimeError)  # what ends an instance with an `error` exit
-
-
 class Instances:
     """Ending threads and instances; what a compiled statement calls when its path stops."""
 
@@ -99,10 +96,9 @@ class Instances:
         if member.instance is instance:
             member.instance = None
             if version.settled is not None:  # a journey that no profile enters twice
-                version.settled[instance.profile_id] = version.settled_member
-        timeouts = version.timeouts.queue
-        if timeouts and timeouts[0][2] is instance:  # the oldest in flight: let go of it
-            version.timeouts.drop_ended()
+                members, done = version.settled
+                members[instance.profile_id] = done
+        version.timeouts.cancel(instance)
         if type(instance) is not Instance:  # a campaign's member: its joins stop waiting for it
             instance.left()
         if self.record is not None:
@@ -115,19 +111,13 @@ class Instances:
             self.finish(instance, "timeout", instance.journey.node_id)
 
     def run(self, step, thread) -> None:
-        """Run a thread's steps until it waits or ends; a runtime error ends its instance.
-        (The hottest callers, a wait's resumption and an entry, write this `try` in place,
-        calling `failed` as here: a call less per step.)"""
+        """Run a thread's steps until it waits or ends; a runtime error ends its instance."""
         try:
             step(thread)
-        except FAILURES as error:
-            self.failed(thread, error)
-
-    def failed(self, thread, error: Exception) -> None:
-        """A thread's step raised a runtime error (FAILURES): its instance ends with it."""
-        instance = thread.instance
-        node_id = error.node_id if isinstance(error, StepError) else instance.journey.node_id
-        self.fail(instance, node_id, str(error))
+        except StepError as error:
+            self.fail(thread.instance, error.node_id, str(error))
+        except JourneyRuntimeError as error:
+            self.fail(thread.instance, thread.instance.journey.node_id, str(error))
 
     def fail(self, instance, node_id: str, message: str) -> None:
         if instance.ended:

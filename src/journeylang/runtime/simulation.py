@@ -152,12 +152,13 @@ class Simulation:
         if self.lifts:  # before the event enters anyone: it counts only after an entry
             for lift in self.lifts.get(name, ()):
                 lift.saw(profile_id, name)
+        offer = self.waiting.offer
         for family in self.family_list:  # a profile is in a journey at most once at a time
             member = family.members.get(profile_id)
             if member is not None:
                 instance = member.instance
                 if instance is not None and not instance.ended:
-                    self.waiting.offer(instance, name, data)
+                    offer(instance, name, data)
         entries = self.entries
         for family in self.on_event.get(name, ()):
             version = family.live or family.newest

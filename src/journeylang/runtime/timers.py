@@ -17,7 +17,7 @@ from heapq import heappush
 class Timers:
     """Timers that fall due in the order they are set; each calls `function(argument)`."""
 
-    __slots__ = ("heap", "sequence", "priority", "function", "queue", "firing")
+    __slots__ = ("heap", "sequence", "priority", "function", "queue")
 
     def __init__(self, heap: list, sequence, priority: int, function):
         self.heap = heap
@@ -25,13 +25,12 @@ class Timers:
         self.priority = priority
         self.function = function
         self.queue: collections.deque = collections.deque()
-        self.firing = self.fire  # the bound method the heap's entries call, made once
 
     def add(self, time: int, argument) -> None:
         queue = self.queue
         sequence = next(self.sequence)
         if not queue:
-            heappush(self.heap, (time, self.priority, sequence, self.firing, None))
+            heappush(self.heap, (time, self.priority, sequence, self.fire, None))
         queue.append((time, sequence, argument))
 
     def fire(self, _) -> None:
@@ -40,7 +39,7 @@ class Timers:
         argument = queue.popleft()[2]
         if queue:
             time, sequence, _ = queue[0]
-            heappush(self.heap, (time, self.priority, sequence, self.firing, None))
+            heappush(self.heap, (time, self.priority, sequence, self.fire, None))
         self.function(argument)
 
 
@@ -60,12 +59,13 @@ class AnyTimers:
 
 
 class Timeouts:
-    """The journey timeout of every instance of one version: one timer per instance, set at its
-    entry and dropped once it has ended (Instances.finish lets go of the ended ones at the head). Entries come in time order and the timeout is the same for
-    all, so the timers fall due in the order they are set and wait in one queue; one heap entry
-    stands for the queue's first timer. Ending an instance drops the ended ones at the head (so
-    the queue holds only instances in flight, roughly); a heap entry whose timer has gone by
-    the time it falls due does nothing and leaves the clock where it was."""
+    """The journey timeout of every instance of one version (one whose instances can outlive
+    it: Version.needs_timeouts): one timer per instance, set at its entry and cancelled at its
+    end. Entries come in time order and the timeout is the same for all, so the timers fall
+    due in the order they are set and wait in one queue; one heap entry stands for the queue's
+    first timer. Ending an instance drops the ended ones at the head (so the queue holds only
+    instances in flight, roughly); a heap entry whose timer has gone by the time it falls due
+    does nothing and leaves the clock where it was."""
 
     __slots__ = ("clock", "priority", "expire", "queue", "scheduled")
 
@@ -82,7 +82,11 @@ class Timeouts:
         if self.scheduled is None:
             self._schedule()
 
-    def drop_ended(self) -> None:
+    def cancel(self, instance) -> None:
+        """`instance` has ended: its timer will do nothing."""
+        self._drop_ended()
+
+    def _drop_ended(self) -> None:
         """Let go of the ended instances at the head of the queue."""
         queue = self.queue
         while queue and queue[0][2].ended:
@@ -96,7 +100,7 @@ class Timeouts:
     def fire(self, sequence) -> None:
         self.scheduled = None
         queue = self.queue
-        self.drop_ended()
+        self._drop_ended()
         if not queue:
             return self.clock.stand_still()
         if queue[0][1] != sequence:  # the timer this entry stood for has gone: stand for the next
@@ -104,7 +108,7 @@ class Timeouts:
             return self.clock.stand_still()
         instance = queue[0][2]
         queue.popleft()
-        self.drop_ended()
+        self._drop_ended()
         if queue:
             self._schedule()
         self.expire(instance)

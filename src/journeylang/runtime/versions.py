@@ -48,8 +48,9 @@ class Version:
         if isinstance(node.entry, n.EventEntry):
             self.entry_where = self.optional(node.entry.where)
         self.tally = Tally()
-        self.settled = None  # its family's members, when an ended instance's Member can go
-        self.settled_member = None  # and the Member that stands for it then
+        # (its family's members, the Member that stands for a profile whose instance has
+        # ended), when that Member is the same for every such profile (Family)
+        self.settled: tuple[dict, Member] | None = None
         if self.holdout:
             self.tally.lift = Lift(watched_events(node))
         self.timeouts = Timeouts(services.clock, TIMEOUT, services.instances.expire)
@@ -84,7 +85,7 @@ class Family:
             done = Member()
             done.entered, done.entries = 0, 1
             for version in versions:
-                version.settled, version.settled_member = self.members, done
+                version.settled = self.members, done
         self.entry_cap = None  # its `cap entries` (caps.EntryCap), set by the simulation
         self.newest = self.versions[max(self.versions)]
         self.live: Version | None = None

@@ -104,11 +104,8 @@ def waits_longer_than_timeout(context: Context):
 @rule("J505")
 def too_many_activities(context: Context):
     """A journey has at most 50 activities (statements, counting nested ones)."""
-    counts: dict = {}
-    for block in context.blocks:
-        counts[id(block.journey)] = counts.get(id(block.journey), 0) + len(block.statements)
     for journey in context.journeys:
-        count = counts.get(id(journey), 0)
+        count = len(context.statements_in(journey))
         if count > MAX_ACTIVITIES:
             yield journey.span, (f'journey "{journey.name}" has {count} activities, more than '
                                  f"{MAX_ACTIVITIES}: split it into smaller journeys")

@@ -37,16 +37,15 @@ def unknown_audience(context: Context):
 def unknown_event(context: Context):
     """When event schemas are declared, every event a journey waits for, enters on or exits on
     is one of them (a warning: an undeclared event may still arrive)."""
-    waited: dict[int, list[n.Ident]] = {}
-    for journey, statement in context.statements_of(n.WaitForEvent):
-        waited.setdefault(id(journey), []).append(statement.event)
     for journey in context.journeys:
         declared = context.event_schemas(journey.span.file)
         if not declared:
             continue
         named = [item.event for item in journey.header
                  if isinstance(item, (n.EventEntry, n.ExitOnEvent))]
-        for event in (*named, *waited.get(id(journey), ())):
+        named += [statement.event for statement in context.statements_in(journey)
+                  if isinstance(statement, n.WaitForEvent)]
+        for event in named:
             if event.name not in declared and not is_reaction(event.name):
                 hint, fix = suggest(event.name, declared, event.span)
                 yield event.span, f"event `{event.name}` has no `event` declaration{hint}", (), fix
