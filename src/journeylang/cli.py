@@ -153,7 +153,9 @@ def run(path, profiles, events, audiences, datasources, actions, scenario, start
     from rich.console import Console
 
     from .inputs import InputError
-    from .report import render, render_html, runtime_errors, to_json as report_json
+    from .report import runtime_errors, to_json as report_json
+    from .report.html import render_html
+    from .report.text import render
     from .run import SimulationError, simulate
 
     if start is not None and until is not None and until < start:

@@ -53,7 +53,7 @@ def shard_of(profile_id: str, shards: int) -> int:
 
 def shards_of(profile_ids, count: int) -> list[int]:
     """`shard_of` each id, in C-level passes."""
-    return [crc % count for crc in map(zlib.crc32, map(str.encode, map(str, profile_ids)))]
+    return list(map(count.__rmod__, map(zlib.crc32, map(str.encode, map(str, profile_ids)))))
 
 
 @attrs.frozen
@@ -105,7 +105,6 @@ class Plan:
     events: list
     homes: list[int]  # each profile's shard, in the order of `profiles`
     owners: list[int]  # each event's shard
-    unknown: list[bool]  # per shard: whether it has profiles not in the data
     members: list  # per shard: its members of each audience
     places: list[dict]  # per shard: {audience: {id: place in the whole audience}}
     count: int
@@ -115,20 +114,13 @@ def plan(common: Common | None, profiles, events, audiences, count: int) -> Plan
     """Where everything goes. An event goes where its profile's id hashes, whether the profile
     is in the data or not (one not in the data is counted by that shard)."""
     by_id = profiles if isinstance(profiles, dict) else {p["id"]: p for p in profiles}
-    whose = list(map(operator.attrgetter("profile"), events))
-    owners = shards_of(whose, count)
-    unknown = [False] * count
-    known = by_id.__contains__
-    if not all(map(known, whose)):
-        for owner, profile_id in zip(owners, whose):
-            unknown[owner] = unknown[owner] or not known(profile_id)
+    owners = shards_of(map(operator.attrgetter("profile"), events), count)
     members: list = [{name: [] for name in audiences} if audiences else audiences
                      for _ in range(count)]
     places: list[dict] = [{} for _ in range(count)]
     for name, ids in (audiences or {}).items():
         for place, profile_id in enumerate(ids):
             shard = shard_of(profile_id, count)
-            unknown[shard] = unknown[shard] or not known(profile_id)
             members[shard][name].append(profile_id)
             places[shard].setdefault(name, {}).setdefault(profile_id, place)
     if common is not None and common.audience_decls:  # audiences the program defines
@@ -136,21 +128,25 @@ def plan(common: Common | None, profiles, events, audiences, count: int) -> Plan
         for shard in places:
             for decl in common.audience_decls:
                 shard.setdefault(decl.name.name, order)
-    return Plan(common, by_id, events, shards_of(by_id, count), owners, unknown, members,
-                places, count)
+    return Plan(common, by_id, events, shards_of(by_id, count), owners, members, places, count)
 
 
 def one_shard(plan: Plan, index: int) -> Shard:
     """Shard `index` of a plan: its profiles, its events (with their indices in the whole
-    input) and its audience members."""
+    input) and its audience members. Its clock is keyed when its records are watched, or when
+    some of its events or members are of profiles not in the data (where each was first seen
+    decides which the report names)."""
     theirs = list(map(index.__eq__, plan.owners))
+    profiles = dict(itertools.compress(plan.profiles.items(), map(index.__eq__, plan.homes)))
+    events = list(itertools.compress(plan.events, theirs))
+    known = profiles.__contains__
+    members = plan.members[index]
+    unknown = not (all(map(known, map(operator.attrgetter("profile"), events)))
+                   and all(all(map(known, ids)) for ids in (members or {}).values()))
     watched = plan.common is not None and plan.common.watched
-    return Shard(plan.common,
-                 dict(itertools.compress(plan.profiles.items(), map(index.__eq__, plan.homes))),
-                 list(itertools.compress(plan.events, theirs)),
+    return Shard(plan.common, profiles, events,
                  list(itertools.compress(range(len(plan.events)), theirs)),
-                 plan.members[index], watched or plan.unknown[index], plan.places[index],
-                 index, plan.count)
+                 members, watched or unknown, plan.places[index], index, plan.count)
 
 
 def split(common: Common | None, profiles, events, audiences, count: int) -> list[Shard]:

@@ -4,7 +4,6 @@ own (no font or script from outside)."""
 from __future__ import annotations
 
 from typing import Callable
-from xml.sax.saxutils import escape, quoteattr
 
 from .layout import FONT_FAMILY, FONT_SIZE, LABEL_HEIGHT, LABEL_SIZE, LINE, PAD_X, PAD_Y, Drawing
 
@@ -37,6 +36,7 @@ def render_svg(drawing: Drawing, title: str, annotate: Annotate | None = None,
                line_class: Callable[[object, int, str], str] | None = None) -> str:
     """The SVG text of a drawing. `annotate(box)` gives extra attributes (data-…) and classes
     of a box's group; `line_class(box, index, line)` the class of one of its lines."""
+    from xml.sax.saxutils import escape, quoteattr  # here: it brings urllib and http (10 MiB)
     width, height = round(drawing.width), round(drawing.height)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="jg" width="{width}" '
            f'height="{height}" viewBox="0 0 {width} {height}" role="img" '

@@ -1,13 +1,14 @@
 """The report of a run: built from the run's counts (build.py), printed for people (text.py),
-as one JSON document for tools, or as a self-contained HTML page with diagrams (html.py)."""
+as one JSON document for tools, or as a self-contained HTML page with diagrams (html.py).
+
+The printing modules are imported where a report is printed, not here: a run that only
+builds its report (the API's) does without rich and the diagrams' modules."""
 
 from __future__ import annotations
 
 import json
 
 from .build import SCHEMA_VERSION, build_report
-from .html import render_html
-from .text import render
 
 
 def to_json(report: dict) -> str:
@@ -20,4 +21,4 @@ def runtime_errors(report: dict) -> int:
                for version in journey["versions"])
 
 
-__all__ = ["SCHEMA_VERSION", "build_report", "render", "render_html", "runtime_errors", "to_json"]
+__all__ = ["SCHEMA_VERSION", "build_report", "runtime_errors", "to_json"]

@@ -57,9 +57,11 @@ class Entries:
         if version is None:
             return self._reject(family.newest, profile_id, "closed")
         now = self.clock.now
-        member = family.members.get(profile_id)
+        members = family.members
+        member = members.get(profile_id)
         if member is None:
-            member = family.members[profile_id] = Member()
+            if version.settled is None:  # (else the instance stands for itself, below)
+                member = members[profile_id] = Member()
         elif member.instance is not None:
             return self._reject(version, profile_id, "active")
         elif member.entered is not None:
@@ -72,12 +74,15 @@ class Entries:
             if cap.full(now):
                 return self._reject(version, profile_id, "capped")
             cap.entered += 1  # held-out profiles count, as every accepted entry does
-        member.entered = now
+        if member is not None:
+            member.entered = now
         tally = version.tally
         if version.holdout:
             held_out = self.outside.fraction("holdout", family.name, profile_id) < version.holdout
             tally.lift.entered(profile_id, held_out)
             if held_out:
+                if member is None:  # it has entered, and may not again
+                    members[profile_id] = version.settled[1]
                 tally.holdouts += 1
                 if self.record is not None:
                     self.record(r.Holdout(now, version.name, version.version, profile_id, None,
@@ -86,9 +91,13 @@ class Entries:
         deadline = now + version.timeout
         if deadline > LAST_INSTANT:  # time ends there: the instance cannot outlive it
             deadline = LAST_INSTANT
-        member.entries += 1
-        instance = member.instance = Instance(next(self.numbers), version, profile, profile_id,
-                                              member, deadline)
+        if member is None:
+            instance = members[profile_id] = Instance(next(self.numbers), version, profile,
+                                                      profile_id, None, deadline)
+        else:
+            member.entries += 1
+            instance = member.instance = Instance(next(self.numbers), version, profile,
+                                                  profile_id, member, deadline)
         tally.entries += 1
         if tally.first_entry is None:
             tally.first_entry = now

@@ -9,14 +9,20 @@ from . import records as r
 
 class Instance:
     """One profile in one version: compact, as a million may be in flight. `live` counts its
-    running threads and its undecided joins; it ends when that reaches 0, or before."""
+    running threads and its undecided joins; it ends when that reaches 0, or before.
+
+    `member` is the profile's standing in the journey (a Member), or None in a journey no
+    profile enters twice: there the instance stands for itself in the family's members while
+    it runs (it is its own `instance`), and one shared Member once it has ended
+    (Version.settled), so that no Member is made per profile."""
 
     __slots__ = ("number", "ordinal", "journey", "profile", "profile_id", "member", "live",
                  "ended", "deadline", "waiters")
 
     def __init__(self, number, journey, profile, profile_id, member, deadline):
         self.number = number  # in the order of entry into any journey: the trace's `instance`
-        self.ordinal = member.entries  # the profile's how-manieth in this journey: the draws'
+        # the profile's how-manieth in this journey: the draws'
+        self.ordinal = member.entries if member is not None else 1
         self.journey = journey
         self.profile = profile
         self.profile_id = profile_id
@@ -25,6 +31,11 @@ class Instance:
         self.ended = False
         self.deadline = deadline  # its journey timeout: entry + timeout
         self.waiters = None  # its paths waiting for an event (`wait for event`)
+
+    @property
+    def instance(self):
+        """As a standing in its journey's members: the profile is in this instance."""
+        return self
 
 
 class Member:
@@ -93,11 +104,11 @@ class Instances:
         version = instance.journey
         version.tally.exits[reason] += 1
         member = instance.member
-        if member.instance is instance:
+        if member is None:  # it stood for itself in a journey that no profile enters twice
+            members, done = version.settled
+            members[instance.profile_id] = done
+        elif member.instance is instance:
             member.instance = None
-            if version.settled is not None:  # a journey that no profile enters twice
-                members, done = version.settled
-                members[instance.profile_id] = done
         version.timeouts.cancel(instance)
         if type(instance) is not Instance:  # a campaign's member: its joins stop waiting for it
             instance.left()

@@ -119,10 +119,9 @@ class Parked:
             self.resumed(population)
             self.then(population)
 
-    @property
-    def queue(self):
-        """The members parked here, as a statement's timers show them (tally.waiting)."""
-        return [(None, None, thread) for members in self.bins.values() for thread in members]
+    def waiting(self) -> list:
+        """The members parked here, as a statement's timers give them (tally.waiting)."""
+        return [thread for members in self.bins.values() for thread in members]
 
 
 class PopulationCompiler(Compiler):

@@ -18,7 +18,7 @@ from .clock import LIFECYCLE, Clock
 from .compiler import Services
 from .entry import Entries
 from .expressions import LocalClock
-from .instances import Instances
+from .instances import Instances, Member
 from .outside import Outside
 from .versions import Family, Version
 from .waiting import Waiting
@@ -188,5 +188,6 @@ class Simulation:
         for family in self.family_list:
             if any(v.tally.in_flight() for v in family.versions.values()):  # instance <-> member
                 for member in family.members.values():
-                    member.instance = None
+                    if type(member) is Member:  # (an instance standing for itself holds none)
+                        member.instance = None
         self.__dict__.clear()

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import collections
 
+from .timers import AnyTimers
+
 FIRST_ERRORS = 5  # runtime errors kept with their message; the rest are only counted
 
 
@@ -73,11 +75,10 @@ class Tally:
         threads = []
         on_heap = {}
         for index, timers in self.parked:
-            queue = getattr(timers, "queue", None)
-            if queue is not None:
-                threads.extend((index, entry[2]) for entry in queue)
-            else:
+            if isinstance(timers, AnyTimers):  # straight on the heap
                 on_heap[timers.function] = index
+            else:
+                threads.extend((index, thread) for thread in timers.waiting())
         for index, action, begin in self.queued:  # calls waiting for a throttled action's slot
             threads.extend((index, entry[1]) for entry in action.queue
                            if entry[3] is begin and not entry[4])

@@ -77,11 +77,12 @@ class Family:
     def __init__(self, name: str, versions: list[Version]):
         self.name = name
         self.versions = {v.version: v for v in sorted(versions, key=lambda v: v.version)}
-        self.members: dict = {}  # profile id -> Member
+        self.members: dict = {}  # profile id -> its standing: a Member, or an Instance
         if all(version.reentry == "never" for version in versions):
-            # Once its instance has ended, a profile's standing is the same for every profile
-            # (it entered and may not again): one Member stands for all of them, in place of
-            # one per profile that ever entered (Instances.finish puts it there).
+            # A profile's standing is its instance while that runs (the instance stands for
+            # itself), and once it has ended (or the profile was held out) the same for every
+            # profile (it entered and may not again): one Member stands for all of them, in
+            # place of one per profile that ever entered (Instances.finish puts it there).
             done = Member()
             done.entered, done.entries = 0, 1
             for version in versions:
