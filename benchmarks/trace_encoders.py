@@ -7,6 +7,11 @@ which a shared machine's load disturbs less than the wall clock), per record and
 first), orjson and msgspec on the same dicts (when installed), and the trace writer itself
 (runtime/trace.py: msgspec structs of the trace's fields, one `encode_lines` per batch). Each
 must give the same lines as the standard library, or the script exits 1.
+
+For comparison, two floors that write no trace: msgspec's JSON of the records as they are
+(their own field order and integer times, not the trace's lines) and msgspec's MessagePack of
+each record's fields as a tuple (the cheapest way to hand a record to another process). What
+the trace may cost on top of the report (half of it, benchmarks/README.md) is below both.
 """
 
 from __future__ import annotations
@@ -50,6 +55,31 @@ def trace_writer(records) -> bytes:
     return out.getvalue()
 
 
+def floors():
+    """Encoders that write no trace, for comparison: {label: function of the records}."""
+    import msgspec
+
+    as_json, as_msgpack = msgspec.json.Encoder().encode_lines, msgspec.msgpack.Encoder().encode
+    astuple = msgspec.structs.astuple
+    return {
+        "msgspec JSON of the records as they are":
+            lambda records: [as_json(records[i:i + 512]) for i in range(0, len(records), 512)],
+        "msgspec MessagePack of tuples":
+            lambda records: [as_msgpack(list(map(astuple, records[i:i + 512])))
+                             for i in range(0, len(records), 512)],
+    }
+
+
+def best_of(encode, records, repeat: int) -> float:
+    """The least processor time per record of `repeat` runs, in µs."""
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.process_time()
+        encode(records)
+        best = min(best, time.process_time() - started)
+    return best / len(records) * 1e6
+
+
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("n", type=int, nargs="?", default=20_000)
@@ -75,12 +105,10 @@ def main() -> None:
         if lines != expected:
             print(f"{label:34} DIFFERENT LINES")
             sys.exit(1)
-        best = float("inf")
-        for _ in range(args.repeat):
-            started = time.process_time()
-            encode(records)
-            best = min(best, time.process_time() - started)
-        print(f"{label:34}{best / len(records) * 1e6:8.2f} µs/record")
+        print(f"{label:34}{best_of(encode, records, args.repeat):8.2f} µs/record")
+    print("floors, writing no trace:")
+    for label, encode in floors().items():
+        print(f"  {label:42}{best_of(encode, records, args.repeat):8.2f} µs/record")
 
 
 if __name__ == "__main__":

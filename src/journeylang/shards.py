@@ -36,7 +36,7 @@ from .runtime.actions import Limits, limits_of
 from .runtime.caps import caps_of
 from .runtime.entry import READ_RATE
 from .runtime.records import Enter, Record
-from .runtime.simulation import Simulation, fewer_collections
+from .runtime.simulation import Simulation, fewer_collections, profiles_by_id
 
 CONNECT_SECONDS = 10  # how long to wait for a Dask scheduler before saying it is unreachable
 
@@ -113,7 +113,7 @@ class Plan:
 def plan(common: Common | None, profiles, events, audiences, count: int) -> Plan:
     """Where everything goes. An event goes where its profile's id hashes, whether the profile
     is in the data or not (one not in the data is counted by that shard)."""
-    by_id = profiles if isinstance(profiles, dict) else {p["id"]: p for p in profiles}
+    by_id = profiles_by_id(profiles)
     owners = shards_of(map(operator.attrgetter("profile"), events), count)
     members: list = [{name: [] for name in audiences} if audiences else audiences
                      for _ in range(count)]
