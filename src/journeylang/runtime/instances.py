@@ -109,7 +109,8 @@ class Instances:
             members[instance.profile_id] = done
         elif member.instance is instance:
             member.instance = None
-        version.timeouts.cancel(instance)
+        if version.needs_timeouts:  # (else it has no timeout timer)
+            version.timeouts.cancel(instance)
         if type(instance) is not Instance:  # a campaign's member: its joins stop waiting for it
             instance.left()
         if self.record is not None:

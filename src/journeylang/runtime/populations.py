@@ -131,6 +131,7 @@ class PopulationCompiler(Compiler):
     def __init__(self, services, version, executions):
         super().__init__(services, version)
         self.executions = executions
+        self.needs_timeouts = True  # each member of an execution has its timer (campaigns.py)
         self.then = None  # what follows the statement being compiled
         self.step: Step | None = None
 
