@@ -51,8 +51,8 @@ def compile_send(c, node: n.Send, k):
         if leaves is not None and leaves(thread):
             return None
         instance = thread.instance
-        consent = instance.profile.get("consent")
-        if isinstance(consent, dict) and consent.get(channel) is False:
+        consent = instance.profile.get("consent")  # (most profiles have none: no call then)
+        if consent is not None and isinstance(consent, dict) and consent.get(channel) is False:
             return suppress(thread, "consent", 1)
         if delivers is not None and not delivers(instance.profile_id, clock.now):
             return suppress(thread, "capped", 2)
