@@ -76,7 +76,7 @@ class CampaignRun:
             instance = Participant(number, version, self.profiles[profile_id], profile_id,
                                    self.member, deadline)
             execution.members.append(instance)
-            version.timeouts.add(instance)  # (version.needs_timeouts: the compiler says so)
+            version.timeouts.add(instance)  # (a campaign's compiler always asks for them)
             if record is not None:
                 record(r.Enter(now, self.name, 0, profile_id, number, version.entry_id))
             population.append(Thread(instance, None, None))

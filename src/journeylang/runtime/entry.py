@@ -102,7 +102,7 @@ class Entries:
         if tally.first_entry is None:
             tally.first_entry = now
         tally.last_entry = now
-        if version.needs_timeouts:
+        if version.timeouts is not None:
             version.timeouts.add(instance)
         if self.record is not None:
             self.record(r.Enter(now, version.name, version.version, profile_id, instance.number,

@@ -109,7 +109,7 @@ class Instances:
             members[instance.profile_id] = done
         elif member.instance is instance:
             member.instance = None
-        if version.needs_timeouts:  # (else it has no timeout timer)
+        if version.timeouts is not None:
             version.timeouts.cancel(instance)
         if type(instance) is not Instance:  # a campaign's member: its joins stop waiting for it
             instance.left()

@@ -71,7 +71,7 @@ class AnyTimers:
 
 class Timeouts:
     """The journey timeout of every instance of one version (one whose instances can outlive
-    it: Version.needs_timeouts): one timer per instance, set at its entry and cancelled at its
+    it: Version.timeouts): one timer per instance, set at its entry and cancelled at its
     end. Entries come in time order and the timeout is the same for all, so the timers fall
     due in the order they are set and wait in one queue; one heap entry stands for the queue's
     first timer. Ending an instance drops the ended ones at the head (so the queue holds only

@@ -53,10 +53,12 @@ class Version:
         self.settled: tuple[dict, Member] | None = None
         if self.holdout:
             self.tally.lift = Lift(watched_events(node))
-        self.timeouts = Timeouts(services.clock, TIMEOUT, services.instances.expire)
         compiler = compiler(services, self)
         self.start = compiler.body(node.body)
-        self.needs_timeouts = compiler.needs_timeouts  # (else no instance outlives its timeout)
+        # its instances' journey timeouts, when an instance may outlive its timeout (a
+        # statement says so as it compiles); else None: every wait ends its instance then
+        self.timeouts = (Timeouts(services.clock, TIMEOUT, services.instances.expire)
+                         if compiler.needs_timeouts else None)
         self.statements: list[n.Node] = compiler.statements  # in the order of tally.reached
 
     def optional(self, expression):
