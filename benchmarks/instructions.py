@@ -1,6 +1,6 @@
 """Instructions per profile: the report-only path's processor instructions, counted, not timed.
 
-    python benchmarks/instructions.py [N] [--path report|on_record|hand-written]
+    python benchmarks/instructions.py [N] [--path report|on_record|trace|hand-written]
 
 Runs the reference workload under valgrind's callgrind twice, simulating N and 5×N of the
 same generated profiles (5,000 and 25,000 by default), and prints the difference in
@@ -8,7 +8,9 @@ instructions divided by the difference in profiles: the cost of one more profile
 interpreter's start, the imports and the parsing of the journey taken out. The count is the
 same from one run to the next (to about 0.5%) whatever the machine's load, so a change of a
 percent or two shows here when timing runs on a shared machine cannot see it; it does not
-see what memory costs (a cache miss counts as one instruction). Needs valgrind (Debian's
+see what memory costs (a cache miss counts as one instruction). The trace path counts the
+run's own process: the trace's scribe (runtime/scribe.py), a process of its own, is not
+counted, nor what the kernel does to pass it the batches. Needs valgrind (Debian's
 package `valgrind`); takes about a minute.
 """
 
@@ -51,8 +53,12 @@ def workload(count: int, total: int, path: str) -> None:
     options = {}
     if path == "on_record":
         options["on_record"] = lambda record: None
+    if path == "trace":
+        options["trace"] = pathlib.Path(tempfile.gettempdir()) / f"instructions-{count}.jsonl"
     if count:
         simulate(workspace, profiles=people, events=events, **options)
+    if "trace" in options:
+        options["trace"].unlink()
 
 
 def instructions(count: int, total: int, path: str) -> int:
@@ -71,7 +77,7 @@ def instructions(count: int, total: int, path: str) -> int:
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("n", type=int, nargs="?", default=5000)
-    options.add_argument("--path", choices=("report", "on_record", "hand-written"),
+    options.add_argument("--path", choices=("report", "on_record", "trace", "hand-written"),
                          default="report")
     options.add_argument("--total", type=int, help=argparse.SUPPRESS)
     options.add_argument("--workload", action="store_true", help=argparse.SUPPRESS)

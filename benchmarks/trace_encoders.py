@@ -5,13 +5,15 @@
 Collects the records of a run of N profiles (20,000 by default), then times (processor time,
 which a shared machine's load disturbs less than the wall clock), per record and best of R (5): the standard library's `json` on `record.to_json()` (what the trace did
 first), orjson and msgspec on the same dicts (when installed), and the trace writer itself
-(runtime/trace.py: msgspec structs of the trace's fields, one `encode_lines` per batch). Each
+(runtime/trace.py and scribe.py: a batch as MessagePack, read back as structs of the trace's
+fields, one `encode_lines` per batch; here in the process, as a short trace or one to a
+file object is written). Each
 must give the same lines as the standard library, or the script exits 1.
 
 For comparison, two floors that write no trace: msgspec's JSON of the records as they are
-(their own field order and integer times, not the trace's lines) and msgspec's MessagePack of
-each record's fields as a tuple (the cheapest way to hand a record to another process). What
-the trace may cost on top of the report (half of it, benchmarks/README.md) is below both.
+(arrays with integer times, not the trace's lines) and msgspec's MessagePack of the records
+as they are, into one buffer used again: what the run itself pays per record once the
+scribe (a process of its own) makes a long trace's lines.
 """
 
 from __future__ import annotations
@@ -59,13 +61,13 @@ def floors():
     """Encoders that write no trace, for comparison: {label: function of the records}."""
     import msgspec
 
-    as_json, as_msgpack = msgspec.json.Encoder().encode_lines, msgspec.msgpack.Encoder().encode
-    astuple = msgspec.structs.astuple
+    as_json, as_msgpack = msgspec.json.Encoder().encode_lines, msgspec.msgpack.Encoder().encode_into
+    buffer = bytearray()
     return {
         "msgspec JSON of the records as they are":
             lambda records: [as_json(records[i:i + 512]) for i in range(0, len(records), 512)],
-        "msgspec MessagePack of tuples":
-            lambda records: [as_msgpack(list(map(astuple, records[i:i + 512])))
+        "msgspec MessagePack (the scribe's batches)":
+            lambda records: [as_msgpack(records[i:i + 512], buffer)
                              for i in range(0, len(records), 512)],
     }
 

@@ -196,7 +196,7 @@ def _simulate(paths, *, profiles, events, audiences, datasources, actions, scena
             except OSError as error:
                 raise SimulationError(f"{trace}: cannot write the trace ({error.strerror})") from None
             writer = TraceWriter(trace_file, str(trace))
-        observers.append(writer)
+        observers.append(writer.write)
     if records is not None:
         observers.append(records.append)
     if on_record is not None:

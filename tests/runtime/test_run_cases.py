@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from journeylang.runtime import clock
+from journeylang.runtime import clock, trace
 from journeylang.runtime.timers import AnyTimers
 from journeylang.run import simulate
 
@@ -50,6 +50,19 @@ def test_queued_timers_fire_as_one_heap_would(case, monkeypatch):
     put straight on the heap instead, each case must give the same trace."""
     monkeypatch.setattr(clock.timers, "Timers", AnyTimers)
     assert run_case(case, monkeypatch) == (case / "expected.jsonl").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", RUN_CASES, ids=[case.name for case in RUN_CASES])
+def test_the_scribe_writes_each_case_s_trace(case, monkeypatch, tmp_path):
+    """With the scribe taking over a trace file from its first batch (runtime/scribe.py), each
+    case's trace file holds the same bytes."""
+    monkeypatch.setattr(trace, "HANDOFF", 0)
+    monkeypatch.setattr(trace, "BATCH", 3)  # many batches, each case's records among them
+    monkeypatch.chdir(case)
+    scenario = "scenario.toml" if (case / "scenario.toml").exists() else None
+    simulate(".", scenario=scenario, trace=tmp_path / "trace.jsonl")
+    assert ((tmp_path / "trace.jsonl").read_text(encoding="utf-8")
+            == (case / "expected.jsonl").read_text(encoding="utf-8"))
 
 
 def run_report(case, monkeypatch, **observers) -> dict:

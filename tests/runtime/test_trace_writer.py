@@ -1,16 +1,19 @@
 """The trace writer: each record as the line `json.dumps(record.to_json())` would give, for
-every kind, across batches, into binary and text files alike."""
+every kind, across batches, into binary and text files alike, written here or by the scribe
+(the process that takes over a long trace to a file)."""
 
 from __future__ import annotations
 
 import io
 import json
+import os
 
 import pytest
 
 from journeylang.core.instants import parse_instant
 from journeylang.runtime import records as r
-from journeylang.runtime.trace import BATCH, TraceWriter
+from journeylang.runtime import trace
+from journeylang.runtime.trace import BATCH, TraceError, TraceWriter
 
 YEAR_ONE = parse_instant("0001-01-01T00:00:00Z")
 LAST = parse_instant("9999-12-31T23:59:59Z")
@@ -25,7 +28,11 @@ def every_kind(time: int) -> list[r.Record]:
             r.Call(*common, "crm.lookup", {}, False, "throttled", 21600),
             r.Update(*common, "profile.a.b", {"deep": [True]}), r.Wait(*common, None),
             r.Wait(*common, LAST), r.Resume(*common), r.Join(*common),
-            r.Exit(*common, "timeout"), r.Error(*common, "a message")]
+            r.Exit(*common, "timeout"), r.Error(*common, "a message"),
+            r.Activity(time, "Campaign", 0, "", 3, "c.journey:2:1", 120),
+            r.Enter(time, "Campaign", 0, "p", 3, "c.journey:1:1"),
+            r.Call(time, "Campaign", 0, "p", 3, "c.journey:4:1", "crm", {"k": -2**63}, True),
+            r.Wait(time, "Campaign", 0, "p", 3, "c.journey:5:1", time)]
 
 
 def expected(records) -> str:
@@ -71,3 +78,57 @@ def test_records_are_frozen_and_compared_by_kind():
     assert enter == r.Enter(0, "J", 1, "p", 1, "n") and hash(enter) == hash(r.Enter(0, "J", 1, "p", 1, "n"))
     with pytest.raises(AttributeError):
         enter.time = 3
+
+
+@pytest.mark.parametrize("big", [False, True], ids=["records", "with-a-big-integer"])
+def test_the_scribe_writes_the_same_bytes(tmp_path, monkeypatch, big):
+    """From the first batch on (HANDOFF 0), every batch goes to the scribe's process; a batch
+    holding an integer beyond 64 bits goes as lines made here, in its place."""
+    monkeypatch.setattr(trace, "HANDOFF", 0)
+    records = [record for time in range(0, BATCH * 3, 5) for record in every_kind(time)
+               if big or not (type(record) is r.Send)][:BATCH * 3 + 7]
+    path = tmp_path / "trace.jsonl"
+    with open(path, "wb") as file:
+        file.write(b"")
+        writer = TraceWriter(file)
+        for record in records:
+            writer(record)
+        assert writer.scribe is not None
+        writer.close()
+    assert path.read_text(encoding="utf-8") == expected(records)
+
+
+def test_the_scribe_takes_over_after_the_first_batches(tmp_path, monkeypatch):
+    monkeypatch.setattr(trace, "HANDOFF", 2)
+    records = [record for time in range(BATCH) for record in every_kind(time)][:BATCH * 5]
+    path = tmp_path / "trace.jsonl"
+    with open(path, "wb") as file:
+        writer = TraceWriter(file)
+        for index, record in enumerate(records):
+            writer(record)
+            if index == BATCH * 2 - 1:
+                assert writer.scribe is None and writer.written == 2
+        assert writer.scribe is not None
+        writer.close()
+    assert path.read_text(encoding="utf-8") == expected(records)
+
+
+def test_a_file_object_without_a_descriptor_is_written_here(monkeypatch):
+    monkeypatch.setattr(trace, "HANDOFF", 0)
+    binary = io.BytesIO()
+    writer = TraceWriter(binary)
+    for record in every_kind(0) * 100:
+        writer(record)
+    writer.close()
+    assert writer.written > 0 and binary.getvalue().decode("utf-8") == expected(every_kind(0) * 100)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_full_disk_under_the_scribe_is_a_trace_error(monkeypatch):
+    monkeypatch.setattr(trace, "HANDOFF", 0)
+    with open("/dev/full", "wb") as file:
+        writer = TraceWriter(file, "/dev/full")
+        with pytest.raises(TraceError, match=r"^/dev/full: cannot write the trace \(No space left on device\)$"):
+            for record in every_kind(0) * 1000:
+                writer(record)
+            writer.close()

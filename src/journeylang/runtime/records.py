@@ -5,7 +5,8 @@ A campaign's records have version 0 and their execution's number in `instance`.
 Records are made only when someone watches (a trace, `on_record`, a kept list). A record is a
 frozen msgspec Struct tagged with its kind: made as fast as a tuple, compared by kind and
 fields, outside the garbage collector's walks (its fields are plain values), and encoded by
-msgspec without a dict in between (trace.py). `record.to_json()` is the trace's object as a
+msgspec as an array, its kind first, without a dict in between (the trace's batches,
+trace.py and scribe.py). `record.to_json()` is the trace's object as a
 dict, fields in the contract's order."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import msgspec
 from ..core.instants import format_instant
 
 
-class Record(msgspec.Struct, frozen=True, gc=False, tag_field="kind"):
+class Record(msgspec.Struct, frozen=True, gc=False, tag_field="kind", array_like=True):
     kind: ClassVar[str] = ""
     own: ClassVar[tuple[str, ...]] = ()  # the kind's own fields, after the common ones
     time: int

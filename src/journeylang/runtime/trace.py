@@ -1,42 +1,47 @@
 """The trace: one JSON object per record and line, written as the run goes in batches of
 lines (never held whole).
 
-A batch's records become msgspec structs of the trace's fields, in the contract's order
-(`time` as ISO-8601, `kind`, then the record's own), which msgspec writes as JSON Lines in one
-call: no dict is built on the way, which makes the trace several times cheaper than
-`json.dumps(record.to_json())` (measured in benchmarks/README.md)."""
+A batch of records becomes its lines through MessagePack (scribe.py: msgspec reads the batch
+back as structs of the trace's fields, in the contract's order, and writes them as JSON Lines;
+no dict is built on the way and no Python runs per record). A long trace to a file is written
+by the scribe, a process of its own that takes the batches as they are and makes their lines
+on another processor, while the run goes on; a short one, or one to a file object with no file
+descriptor (a StringIO), is written here. The bytes are the same either way."""
 
 from __future__ import annotations
 
-from typing import Any
+import fcntl
+import io
+import subprocess
+import sys
 
 import msgspec
 
-from ..core.instants import format_instant
-from .records import Activity, Record, Wait
+from . import scribe
+from .records import Record
 
 BATCH = 512  # records held before they are written (a batch that stays in the processor's caches)
+HANDOFF = 64  # batches written here before the scribe takes over a file's trace (its start,
+# a few hundredths of a second, is then a small part of the run)
+PIPE_SIZE = 1 << 20  # the scribe's pipe (Linux's limit for a process without privileges)
 
 
-def _line(kind: type, campaign: bool = False) -> type:
-    """The struct a record of `kind` is written as; a field with a default (a call's `error`
-    and `queued`) is left out of the line when it has it. A campaign's record (version 0) has
-    no version and names its `execution` in place of the instance; its activity no profile."""
-    names = kind.__struct_fields__[1:]
-    if campaign:
-        names = tuple("execution" if name == "instance" else name for name in names
-                      if name != "version" and not (name == "profile" and kind is Activity))
-    defaults = dict(zip(kind.__struct_fields__[len(kind.__struct_fields__)
-                                               - len(kind.__struct_defaults__):],
-                        kind.__struct_defaults__))
-    fields = [("time", str), ("kind", str)] + [
-        (name, Any, defaults[name]) if name in defaults else (name, Any) for name in names]
-    return msgspec.defstruct(f"{kind.__name__}Line", fields, gc=False,
-                             omit_defaults=bool(defaults))
+def layout(kinds) -> list:
+    """What the scribe needs to know of each kind of record: its tag, then each of its own
+    fields as [name] or, with a default, [name, default]."""
+    common = len(Record.__struct_fields__)
+    described = []
+    for kind in kinds:
+        own = kind.__struct_fields__[common:]
+        defaults = dict(zip(own[len(own) - len(kind.__struct_defaults__):],
+                            kind.__struct_defaults__))
+        described.append([kind.kind, *([name, defaults[name]] if name in defaults else [name]
+                                      for name in own)])
+    return described
 
 
-LINES = {kind: _line(kind) for kind in Record.__subclasses__()}
-CAMPAIGN_LINES = {kind: _line(kind, campaign=True) for kind in Record.__subclasses__()}
+LAYOUT = layout(Record.__subclasses__())
+LINES = scribe.Lines(LAYOUT)
 
 
 class TraceError(Exception):
@@ -46,54 +51,112 @@ class TraceError(Exception):
 class TraceWriter:
     """An observer that writes each record as a line of JSON to a file: a binary one (bytes
     written as they are) or a text one (each batch decoded first). `close()` writes what is
-    left; the file itself stays open for its owner to close."""
+    left (and waits for the scribe); the file itself stays open for its owner to close."""
 
     def __init__(self, file, name: str = "the trace"):
         self.file = file
         self.binary = not hasattr(file, "encoding")
         self.name = name
         self.records: list[Record] = []
-        self.encode_lines = msgspec.json.Encoder().encode_lines
-        self.stamps: dict[int, str] = {}  # instants as text: records come in time order, and
-        # a wait's end is a later record's time
+        self.encode_into = msgspec.msgpack.Encoder().encode_into
+        self.buffer = bytearray()  # each batch's MessagePack, in one buffer used again
+        self.written = 0  # batches written here
+        self.scribe: Scribe | None = None
 
-    def __call__(self, record: Record) -> None:
+    def write(self, record: Record) -> None:
+        """The observer (a bound method is called at less cost than the writer itself)."""
         records = self.records
         records.append(record)
         if len(records) >= BATCH:
             self.flush()
 
+    __call__ = write
+
     def flush(self) -> None:
-        if not self.records:
+        records = self.records
+        if not records:
             return
-        stamps = self.stamps
-        if len(stamps) > 100_000:
-            stamps.clear()
-        lines, astuple = [], msgspec.structs.astuple
-        for record in self.records:
-            fields = astuple(record)
-            time = fields[0]
-            stamp = stamps.get(time)
-            if stamp is None:
-                stamp = stamps[time] = format_instant(time)
-            kind = type(record)
-            if kind is Wait and fields[-1] is not None:
-                until = fields[-1]
-                text = stamps.get(until)
-                if text is None:
-                    text = stamps[until] = format_instant(until)
-                fields = (*fields[:-1], text)
-            if fields[2]:
-                lines.append(LINES[kind](stamp, record.kind, *fields[1:]))
-            else:  # a campaign's
-                fields = fields[1:2] + fields[3 if kind is not Activity else 4:]
-                lines.append(CAMPAIGN_LINES[kind](stamp, record.kind, *fields))
         self.records = []
-        batch = self.encode_lines(lines)
         try:
-            self.file.write(batch if self.binary else batch.decode("utf-8"))
+            batch, what = self.buffer, scribe.RECORDS
+            self.encode_into(records, batch)
+        except OverflowError:  # an integer beyond MessagePack's 64 bits: the lines made here
+            encode = msgspec.json.encode
+            batch = b"".join(encode(record.to_json()) + b"\n" for record in records)
+            what = scribe.LINES
+        if self.scribe is None and self.written >= HANDOFF and self.binary:
+            self.scribe = Scribe.start(self.file, self.name)
+        if self.scribe is not None:
+            self.scribe.send(what, batch)
+            return
+        self.written += 1
+        lines = LINES(batch) if what == scribe.RECORDS else batch
+        try:
+            self.file.write(lines if self.binary else lines.decode("utf-8"))
         except OSError as error:
             raise TraceError(f"{self.name}: cannot write the trace "
                              f"({error.strerror or error})") from None
 
-    close = flush
+    def close(self) -> None:
+        try:
+            self.flush()
+        finally:
+            if self.scribe is not None:
+                scribe_, self.scribe = self.scribe, None
+                scribe_.close()
+
+
+class Scribe:
+    """The scribe's process, writing to the trace file's descriptor what it is sent."""
+
+    def __init__(self, process: subprocess.Popen, name: str):
+        self.process = process
+        self.name = name
+        self.write = process.stdin.write
+
+    @classmethod
+    def start(cls, file, name: str) -> Scribe | None:
+        """The scribe of `file` once what it holds is written, or None where there can be
+        none (a file object with no descriptor, no interpreter to start)."""
+        try:
+            descriptor = file.fileno()
+            file.flush()
+        except (AttributeError, OSError, io.UnsupportedOperation):
+            return None
+        if not sys.executable:
+            return None
+        try:
+            process = subprocess.Popen([sys.executable, "-P", scribe.__file__],
+                                       stdin=subprocess.PIPE, stdout=descriptor,
+                                       stderr=subprocess.PIPE)
+        except OSError:
+            return None
+        try:
+            fcntl.fcntl(process.stdin.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)
+        except (OSError, AttributeError):
+            pass  # the default pipe: slower, as good
+        self = cls(process, name)
+        self.send(scribe.LAYOUT, msgspec.msgpack.encode(LAYOUT))
+        return self
+
+    def send(self, what: int, payload: bytes) -> None:
+        try:
+            self.write(scribe.HEADER.pack(what, len(payload)))
+            self.write(payload)
+        except BrokenPipeError:
+            raise self.failure() from None
+
+    def close(self) -> None:
+        try:
+            self.process.stdin.close()
+        except BrokenPipeError:
+            pass
+        if self.process.wait():
+            raise self.failure()
+
+    def failure(self) -> TraceError:
+        """Why the scribe stopped, once it has."""
+        self.process.wait()
+        said = self.process.stderr.read().decode("utf-8", "replace").strip().splitlines()
+        reason = said[-1] if said else f"its writer stopped with status {self.process.returncode}"
+        return TraceError(f"{self.name}: cannot write the trace ({reason})")
