@@ -21,6 +21,8 @@ with the reason on its standard error and exit status 1."""
 from __future__ import annotations
 
 import datetime
+import os
+import signal
 import struct
 import sys
 from typing import Any, Union
@@ -78,10 +80,40 @@ class Lines:
         return self.encode_lines(lines)
 
 
+WRITE = 1 << 20  # bytes of lines gathered before they are written: the kernel takes a
+# quarter less time per byte in writes of a megabyte than of a batch's hundred kilobytes
+
+
+class Out:
+    """Lines to a file descriptor, gathered and written a megabyte at a time in one call."""
+
+    def __init__(self, descriptor: int):
+        self.descriptor = descriptor
+        self.pending: list = []
+        self.size = 0
+
+    def write(self, chunk) -> None:
+        self.pending.append(chunk)
+        self.size += len(chunk)
+        if self.size >= WRITE:
+            self.flush()
+
+    def flush(self) -> None:
+        pending, self.pending, self.size = self.pending, [], 0
+        while pending:
+            written = os.writev(self.descriptor, pending)
+            while pending and written >= len(pending[0]):
+                written -= len(pending.pop(0))
+            if written:
+                pending[0] = memoryview(pending[0])[written:]
+
+
 def main() -> int:
     """The scribe: frames from standard input, lines to standard output, until the input
-    ends."""
-    read, out = sys.stdin.buffer.read, open(sys.stdout.fileno(), "wb", closefd=False)
+    ends. An interrupt (^C) is the run's to handle: the scribe writes what it is sent until
+    the run closes the pipe."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    read, out = sys.stdin.buffer.read, Out(sys.stdout.fileno())
     lines = None
     try:
         while header := read(HEADER.size):
