@@ -26,7 +26,7 @@ from .runtime.actions import limits_of
 from .runtime.caps import caps_of
 from .runtime.entry import scheduled_reads
 from .runtime.records import Record, fan_out
-from .runtime.simulation import Simulation, fewer_collections, profiles_by_id, saved_audiences
+from .runtime.simulation import Simulation, fewer_collections, saved_audiences
 from .core.instants import TimeError, check_instant, format_instant, parse_instant
 from .runtime.trace import TraceError, TraceWriter
 from .workspace import Workspace, load
@@ -218,8 +218,8 @@ def _simulate(paths, *, profiles, events, audiences, datasources, actions, scena
             tuple(scene.lifecycle), tuple(scene.behaviours), seed, start, until,
             lock_statuses(lock), built_in, bool(observers))
         try:
-            by_id = profiles_by_id(profiles)
-            report, merged = shards.simulate(common, by_id, events, audiences, count, scheduler)
+            report, merged, by_id = shards.simulate(common, profiles, events, audiences, count,
+                                                    scheduler)
             observer = fan_out(observers)
             for record in merged if observer is not None else ():
                 observer(record)

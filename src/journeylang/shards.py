@@ -23,6 +23,7 @@ import heapq
 import itertools
 import multiprocessing
 import operator
+import time
 import zlib
 from typing import Iterator
 
@@ -101,7 +102,7 @@ class Plan:
     """Where a run's profiles, events and audience members go among `count` shards."""
 
     common: Common | None
-    profiles: dict
+    profiles: dict | list  # as given
     events: list
     homes: list[int]  # each profile's shard, in the order of `profiles`
     owners: list[int]  # each event's shard
@@ -112,23 +113,25 @@ class Plan:
 
 def plan(common: Common | None, profiles, events, audiences, count: int) -> Plan:
     """Where everything goes. An event goes where its profile's id hashes, whether the profile
-    is in the data or not (one not in the data is counted by that shard)."""
-    by_id = profiles_by_id(profiles)
+    is in the data or not (one not in the data is counted by that shard). Profiles given as a
+    list stay one: each shard indexes its own by id, in parallel."""
+    ids = list(profiles) if isinstance(profiles, dict) else list(
+        map(operator.itemgetter("id"), profiles))
     owners = shards_of(map(operator.attrgetter("profile"), events), count)
     members: list = [{name: [] for name in audiences} if audiences else audiences
                      for _ in range(count)]
     places: list[dict] = [{} for _ in range(count)]
-    for name, ids in (audiences or {}).items():
-        for place, profile_id in enumerate(ids):
+    for name, ids_of in (audiences or {}).items():
+        for place, profile_id in enumerate(ids_of):
             shard = shard_of(profile_id, count)
             members[shard][name].append(profile_id)
             places[shard].setdefault(name, {}).setdefault(profile_id, place)
     if common is not None and common.audience_decls:  # audiences the program defines
-        order = dict(zip(by_id, itertools.count()))
+        order = dict(zip(profiles_by_id(profiles), itertools.count()))
         for shard in places:
             for decl in common.audience_decls:
                 shard.setdefault(decl.name.name, order)
-    return Plan(common, by_id, events, shards_of(by_id, count), owners, members, places, count)
+    return Plan(common, profiles, events, shards_of(ids, count), owners, members, places, count)
 
 
 def one_shard(plan: Plan, index: int) -> Shard:
@@ -137,7 +140,10 @@ def one_shard(plan: Plan, index: int) -> Shard:
     some of its events or members are of profiles not in the data (where each was first seen
     decides which the report names)."""
     theirs = list(map(index.__eq__, plan.owners))
-    profiles = dict(itertools.compress(plan.profiles.items(), map(index.__eq__, plan.homes)))
+    mine = map(index.__eq__, plan.homes)
+    profiles = (dict(itertools.compress(plan.profiles.items(), mine))
+                if isinstance(plan.profiles, dict)
+                else profiles_by_id(list(itertools.compress(plan.profiles, mine))))
     events = list(itertools.compress(plan.events, theirs))
     known = profiles.__contains__
     members = plan.members[index]
@@ -193,11 +199,12 @@ def run_shard(shard: Shard | int) -> Partial:
 
 
 def simulate(common: Common, profiles, events, audiences, count: int,
-             scheduler: str | None = None) -> tuple[dict, Iterator[Record]]:
+             scheduler: str | None = None) -> tuple[dict, Iterator[Record], dict]:
     """Run the inputs in `count` shards, in processes or on the Dask cluster at `scheduler`;
-    the merged report and the merged records (none unless watched). Forked workers find the
-    inputs in memory, frozen out of the garbage collector's walks (which would otherwise
-    copy every page of them into each worker), and each works out its own shard."""
+    the merged report, the merged records (none unless watched) and the profiles by id
+    (indexed here while the shards run). Forked workers find the inputs in memory, frozen out
+    of the garbage collector's walks (which would otherwise copy every page of them into each
+    worker), and each works out its own shard."""
     global _LOCAL
     with _executor(count, scheduler) as (executor, local):
         if local:
@@ -206,12 +213,25 @@ def simulate(common: Common, profiles, events, audiences, count: int,
         try:
             payloads = range(count) if local else split(common, profiles, events, audiences,
                                                         count)
-            partials = [future.result() for future in
-                        [executor.submit(run_shard, payload) for payload in payloads]]
+            futures = [executor.submit(run_shard, payload) for payload in payloads]
+            _handed_out(futures)
+            by_id = profiles_by_id(profiles)
+            partials = [future.result() for future in futures]
         finally:
             _LOCAL = None
             gc.unfreeze()
-    return merge_reports(partials), merge_records(partials)
+    return merge_reports(partials), merge_records(partials), by_id
+
+
+def _handed_out(futures, longest: float = 0.1) -> None:
+    """Wait (at most `longest` seconds) until the executor has handed the shards to its
+    workers: its thread that does it needs the interpreter, which indexing the profiles would
+    hold for as long as it takes (half a second for a million)."""
+    until = time.monotonic() + longest
+    while not all(future.running() or future.done() for future in futures):
+        if time.monotonic() > until:
+            return
+        time.sleep(0.001)
 
 
 @contextlib.contextmanager
