@@ -9,7 +9,8 @@ campaign's, version 0, no version and its `execution` in place of the instance, 
 activity no profile), which msgspec writes as JSON Lines. Reading and writing are msgspec's,
 in C; Python only moves each record's fields from one struct to the next.
 
-Run as a script, this module is the scribe: the trace writer (trace.py) starts it with the
+Run as a script (`python -P scribe.py FOLDER`, FOLDER where the run found msgspec), this
+module is the scribe: the trace writer (trace.py) starts it with the
 trace file as its standard output once a run's trace is long, so that the lines are made on
 another processor while the run goes on. It imports nothing of journeylang (it starts in a
 few hundredths of a second), and learns the fields from the writer's first frame. Frames on
@@ -27,7 +28,10 @@ import struct
 import sys
 from typing import Any, Union
 
-import msgspec
+if __name__ == "__main__":  # the folder the run found msgspec in, after this interpreter's own
+    sys.path.extend(folder for folder in sys.argv[1:] if folder not in sys.path)
+
+import msgspec  # noqa: E402
 
 HEADER = struct.Struct("<BI")
 LAYOUT, RECORDS, LINES = 0, 1, 2  # what a frame holds

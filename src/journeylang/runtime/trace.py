@@ -10,8 +10,8 @@ descriptor (a StringIO), is written here. The bytes are the same either way."""
 
 from __future__ import annotations
 
-import fcntl
 import io
+import os
 import subprocess
 import sys
 
@@ -20,9 +20,16 @@ import msgspec
 from . import scribe
 from .records import Record
 
+try:
+    import fcntl  # (POSIX: the scribe's pipe made larger where the system allows it)
+except ImportError:  # pragma: no cover
+    fcntl = None
+
 BATCH = 512  # records held before they are written (a batch that stays in the processor's caches)
 HANDOFF = 64  # batches written here before the scribe takes over a file's trace (its start,
 # a few hundredths of a second, is then a small part of the run)
+MSGSPEC = os.path.dirname(os.path.dirname(os.path.abspath(msgspec.__file__)))  # its folder,
+# for the scribe to find it where this process did
 PIPE_SIZE = 1 << 20  # the scribe's pipe (Linux's limit for a process without privileges)
 
 
@@ -126,14 +133,14 @@ class Scribe:
         if not sys.executable:
             return None
         try:
-            process = subprocess.Popen([sys.executable, "-P", scribe.__file__],
+            process = subprocess.Popen([sys.executable, "-P", scribe.__file__, MSGSPEC],
                                        stdin=subprocess.PIPE, stdout=descriptor,
                                        stderr=subprocess.PIPE)
         except OSError:
             return None
         try:
             fcntl.fcntl(process.stdin.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)
-        except (OSError, AttributeError):
+        except (OSError, AttributeError):  # (no fcntl, or no F_SETPIPE_SZ: not Linux)
             pass  # the default pipe: slower, as good
         self = cls(process, name)
         self.send(scribe.LAYOUT, msgspec.msgpack.encode(LAYOUT))
