@@ -132,3 +132,36 @@ def test_a_full_disk_under_the_scribe_is_a_trace_error(monkeypatch):
             for record in every_kind(0) * 1000:
                 writer(record)
             writer.close()
+
+
+def run_scribe(frames: list[tuple[int, bytes]]):
+    import subprocess
+    import sys
+
+    from journeylang.runtime import scribe
+    payload = b"".join(scribe.HEADER.pack(what, len(data)) + data for what, data in frames)
+    return subprocess.run([sys.executable, "-P", scribe.__file__, trace.MSGSPEC], input=payload,
+                          capture_output=True)
+
+
+def test_the_scribe_as_a_script_writes_the_lines_of_its_frames():
+    import msgspec
+
+    from journeylang.runtime import scribe
+    records = [record for record in every_kind(1_767_225_600) if type(record) is not r.Send]
+    done = run_scribe([(scribe.LAYOUT, msgspec.msgpack.encode(trace.LAYOUT)),
+                       (scribe.RECORDS, msgspec.msgpack.encode(records)),
+                       (scribe.LINES, b'{"made":"here"}\n')])
+    assert done.returncode == 0 and done.stderr == b""
+    assert done.stdout.decode("utf-8") == expected(records) + '{"made":"here"}\n'
+
+
+@pytest.mark.parametrize("frames, said", [
+    ([(1, b"\x90")], "a frame of kind 1 out of place"),
+    ([(0, b"\x90"), (1, b"\xc1")], "a frame it cannot read"),
+    ([(7, b"")], "a frame of kind 7 out of place"),
+], ids=["records-before-the-layout", "not-messagepack", "unknown-kind"])
+def test_the_scribe_stops_on_a_frame_it_cannot_read(frames, said):
+    done = run_scribe(frames)
+    assert done.returncode == 1 and said in done.stderr.decode("utf-8")
+    assert b"Traceback" not in done.stderr

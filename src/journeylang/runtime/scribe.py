@@ -135,7 +135,7 @@ def main() -> int:
     except OSError as error:
         print(error.strerror or error, file=sys.stderr)
         return 1
-    except (ValueError, struct.error, msgspec.DecodeError) as error:
+    except (ValueError, TypeError, KeyError, struct.error, msgspec.DecodeError) as error:
         print(f"a frame it cannot read ({error})", file=sys.stderr)
         return 1
     return 0
