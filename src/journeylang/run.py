@@ -258,10 +258,12 @@ def _close_trace(writer, file, name) -> None:
     """Write the trace's last lines and close the file if the run opened it; a full disk may
     show only here."""
     try:
-        if writer is not None:
-            writer.close()
-        if file is not None:
-            file.close()
+        try:
+            if writer is not None:
+                writer.close()
+        finally:
+            if file is not None:
+                file.close()
     except TraceError as error:
         raise SimulationError(str(error)) from None
     except OSError as error:

@@ -120,6 +120,7 @@ class Scribe:
         self.process = process
         self.name = name
         self.write = process.stdin.write
+        self.reason: str | None = None  # why it stopped, once read
 
     @classmethod
     def start(cls, file, name: str) -> Scribe | None:
@@ -154,16 +155,25 @@ class Scribe:
             raise self.failure() from None
 
     def close(self) -> None:
+        """Wait for the scribe to write what it was sent; a TraceError if it could not."""
         try:
             self.process.stdin.close()
         except BrokenPipeError:
             pass
         if self.process.wait():
             raise self.failure()
+        self.failure()  # (its standard error read and closed)
 
     def failure(self) -> TraceError:
-        """Why the scribe stopped, once it has."""
+        """Why the scribe stopped, once it has (the same each time it is asked)."""
         self.process.wait()
-        said = self.process.stderr.read().decode("utf-8", "replace").strip().splitlines()
-        reason = said[-1] if said else f"its writer stopped with status {self.process.returncode}"
-        return TraceError(f"{self.name}: cannot write the trace ({reason})")
+        try:
+            self.process.stdin.close()
+        except OSError:  # (what was left for a scribe that has stopped)
+            pass
+        if self.reason is None:
+            said = self.process.stderr.read().decode("utf-8", "replace").strip().splitlines()
+            self.process.stderr.close()
+            self.reason = said[-1] if said else \
+                f"its writer stopped with status {self.process.returncode}"
+        return TraceError(f"{self.name}: cannot write the trace ({self.reason})")
