@@ -160,11 +160,12 @@ def run(path, profiles, events, audiences, datasources, actions, scenario, start
 
     if start is not None and until is not None and until < start:
         raise click.BadParameter("it is before --start", param_hint="--until")
-    if scheduler is not None:
+    if scheduler is not None:  # the extra journeylang[dask]: without it, a usage error
+        from .shards import ShardError, dask
         try:
-            import distributed  # noqa: F401  (the extra journeylang[dask])
-        except ImportError:
-            raise click.UsageError("--scheduler needs Dask: pip install 'journeylang[dask]'") from None
+            dask()
+        except ShardError as error:
+            raise click.UsageError(str(error)) from None
     workspace = _load([path])
     for written, what in ((html_path, "the report"), (audiences_out, "the saved audiences")):
         if written is not None:

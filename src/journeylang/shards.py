@@ -248,13 +248,19 @@ def _executor(count: int, scheduler: str | None):
         yield client.get_executor(), False
 
 
-@contextlib.contextmanager
-def cluster(scheduler: str):
-    """A client of the Dask cluster at `scheduler`, or a ShardError saying why not."""
+def dask():
+    """The `distributed` module, or a ShardError saying how to install it."""
     try:
         import distributed
     except ImportError:
         raise ShardError("--scheduler needs Dask: pip install 'journeylang[dask]'") from None
+    return distributed
+
+
+@contextlib.contextmanager
+def cluster(scheduler: str):
+    """A client of the Dask cluster at `scheduler`, or a ShardError saying why not."""
+    distributed = dask()
     try:
         client = distributed.Client(scheduler, timeout=CONNECT_SECONDS, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as error:

@@ -36,10 +36,9 @@ PIPE_SIZE = 1 << 20  # the scribe's pipe (Linux's limit for a process without pr
 def layout(kinds) -> list:
     """What the scribe needs to know of each kind of record: its tag, then each of its own
     fields as [name] or, with a default, [name, default]."""
-    common = len(Record.__struct_fields__)
     described = []
     for kind in kinds:
-        own = kind.__struct_fields__[common:]
+        own = kind.own
         defaults = dict(zip(own[len(own) - len(kind.__struct_defaults__):],
                             kind.__struct_defaults__))
         described.append([kind.kind, *([name, defaults[name]] if name in defaults else [name]
@@ -69,6 +68,8 @@ class TraceWriter:
         self.buffer = bytearray()  # each batch's MessagePack, in one buffer used again
         self.written = 0  # batches written here
         self.scribe: Scribe | None = None
+        self.handoff: int | None = HANDOFF if self.binary else None  # batches written here
+        # before the scribe takes over; None once it cannot (a text file, no descriptor)
 
     def write(self, record: Record) -> None:
         """The observer (a bound method is called at less cost than the writer itself)."""
@@ -91,7 +92,8 @@ class TraceWriter:
             encode = msgspec.json.encode
             batch = b"".join(encode(record.to_json()) + b"\n" for record in records)
             what = scribe.LINES
-        if self.scribe is None and self.written >= HANDOFF and self.binary:
+        if self.handoff is not None and self.written >= self.handoff:
+            self.handoff = None  # asked once
             self.scribe = Scribe.start(self.file, self.name)
         if self.scribe is not None:
             self.scribe.send(what, batch)
@@ -120,7 +122,7 @@ class Scribe:
         self.process = process
         self.name = name
         self.write = process.stdin.write
-        self.reason: str | None = None  # why it stopped, once read
+        self.reason: str | None = None  # what it said as it ended, once reaped
 
     @classmethod
     def start(cls, file, name: str) -> Scribe | None:
@@ -156,24 +158,25 @@ class Scribe:
 
     def close(self) -> None:
         """Wait for the scribe to write what it was sent; a TraceError if it could not."""
-        try:
-            self.process.stdin.close()
-        except BrokenPipeError:
-            pass
-        if self.process.wait():
+        if self.reap():
             raise self.failure()
-        self.failure()  # (its standard error read and closed)
 
     def failure(self) -> TraceError:
-        """Why the scribe stopped, once it has (the same each time it is asked)."""
-        self.process.wait()
-        try:
-            self.process.stdin.close()
-        except OSError:  # (what was left for a scribe that has stopped)
-            pass
+        """Why the scribe stopped, once it has."""
+        self.reap()
+        return TraceError(f"{self.name}: cannot write the trace ({self.reason})")
+
+    def reap(self) -> int:
+        """Close the scribe's input, wait for it to end and read what it said (once); its exit
+        status."""
         if self.reason is None:
+            try:
+                self.process.stdin.close()
+            except OSError:  # (what was left, for a scribe that has stopped)
+                pass
+            self.process.wait()
             said = self.process.stderr.read().decode("utf-8", "replace").strip().splitlines()
             self.process.stderr.close()
             self.reason = said[-1] if said else \
                 f"its writer stopped with status {self.process.returncode}"
-        return TraceError(f"{self.name}: cannot write the trace ({self.reason})")
+        return self.process.returncode
