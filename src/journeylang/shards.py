@@ -90,11 +90,13 @@ class Shard:
 
 @attrs.frozen
 class Partial:
-    """A shard's result: its report, where it first saw each unknown profile, its records."""
+    """A shard's result: its report, where it first saw each unknown profile, its records,
+    and the profiles `set profile` changed, as the shard left them."""
 
     report: dict
     unknowns: list[tuple[tuple, str]]
     records: list[tuple[tuple, int, Record]]  # (position, count in the shard, record)
+    changed: dict  # {id: profile}
 
 
 @attrs.frozen
@@ -194,15 +196,19 @@ def run_shard(shard: Shard | int) -> Partial:
         simulation.simulate()
         report = build_report(simulation, common.workspace, common.start, common.built_in)
         unknowns = list(zip(simulation.unknown_positions, simulation.unknown_profiles))
+        changed = {profile_id: simulation.profiles[profile_id]
+                   for profile_id in simulation.changed}
     simulation.release()
-    return Partial(report, unknowns, records)
+    return Partial(report, unknowns, records, changed)
 
 
 def simulate(common: Common, profiles, events, audiences, count: int,
              scheduler: str | None = None) -> tuple[dict, Iterator[Record], dict]:
     """Run the inputs in `count` shards, in processes or on the Dask cluster at `scheduler`;
     the merged report, the merged records (none unless watched) and the profiles by id
-    (indexed here while the shards run). Forked workers find the inputs in memory, frozen out
+    (indexed here while the shards run), as the run left them: each profile a shard changed
+    (`set profile`) is updated in place with the shard's, as one process changes the profiles
+    it was given. Forked workers find the inputs in memory, frozen out
     of the garbage collector's walks (which would otherwise copy every page of them into each
     worker), and each works out its own shard."""
     global _LOCAL
@@ -220,6 +226,9 @@ def simulate(common: Common, profiles, events, audiences, count: int,
         finally:
             _LOCAL = None
             gc.unfreeze()
+    for partial in partials:
+        for profile_id, profile in partial.changed.items():
+            by_id[profile_id].update(profile)  # (`set` adds or replaces, never removes)
     return merge_reports(partials), merge_records(partials), by_id
 
 

@@ -1,5 +1,6 @@
 """`--scheduler`: the same shards on a Dask cluster (an in-process one here) give the report of
-one process; a scheduler that does not answer, or Dask missing, is a clear error."""
+one process and leave the profiles as it does; a scheduler that does not answer, or Dask
+missing, is a clear error."""
 
 from __future__ import annotations
 
@@ -24,14 +25,18 @@ def scheduler():
         yield cluster.scheduler_address
 
 
-@pytest.mark.parametrize("name", ["behaviours-seeded", "fork-join-primary", "consent-suppressed"])
+@pytest.mark.parametrize("name", ["behaviours-seeded", "fork-join-primary", "consent-suppressed",
+                                  "set-profile-seen-by-another-journey"])
 def test_a_cluster_gives_the_report_and_trace_of_one_process(name, scheduler, monkeypatch):
     case = CASES / "run" / name
     monkeypatch.chdir(case)
     options = {"scenario": "scenario.toml"} if (case / "scenario.toml").exists() else {}
     alone, sharded = io.StringIO(), io.StringIO()
-    one = simulate(".", trace=alone, **options).report
-    assert simulate(".", trace=sharded, scheduler=scheduler, **options).report == one
+    one = simulate(".", trace=alone, **options)
+    on_cluster = simulate(".", trace=sharded, scheduler=scheduler, **options)
+    assert on_cluster.report == one.report
+    assert on_cluster.profiles == one.profiles  # as the run left them
+    one = one.report
     assert simulate(".", scheduler=scheduler, workers=3, **options).report == one
     assert sharded.getvalue() == alone.getvalue()
 

@@ -1,6 +1,7 @@
 """Runs over shards (§9): every run case and example gives, with two worker processes, the
-report of one process byte for byte, and the same trace; where an action's limits are shared
-out over the workers, wherever no limit was reached."""
+report of one process byte for byte, the same trace and the profiles as one process leaves
+them; where an action's limits are shared out over the workers, wherever no limit was
+reached."""
 
 from __future__ import annotations
 
@@ -22,16 +23,17 @@ RUN_CASES = sorted(path for path in (CASES / "run").iterdir() if path.is_dir())
 EXAMPLE_DIRS = sorted(path for path in EXAMPLES.iterdir() if path.is_dir())
 
 
-def run_case(case, monkeypatch, **options) -> tuple[str, str]:
-    """(the report as JSON, the trace) of a case."""
+def run_case(case, monkeypatch, **options) -> tuple[str, str, dict]:
+    """(the report as JSON, the trace, the profiles as the run left them) of a case."""
     monkeypatch.chdir(case)
     trace = io.StringIO()
     scenario = "scenario.toml" if (case / "scenario.toml").exists() else None
-    report = simulate(".", scenario=scenario, trace=trace, **options).report
+    result = simulate(".", scenario=scenario, trace=trace, **options)
+    report = result.report
     if options:  # a run that stayed in one process says why, and is otherwise the same
         assert (report.pop("one_process", None) is not None) == stays_in_one_process(case)
         assert (report.pop("limits_shared", None) is not None) == shares_limits(case)
-    return json.dumps(report, indent=2), trace.getvalue()
+    return json.dumps(report, indent=2), trace.getvalue(), result.profiles
 
 
 def _texts(case) -> list[str]:
@@ -80,11 +82,12 @@ def by_profile(trace: str) -> dict[str, list[dict]]:
 
 @pytest.mark.parametrize("case", RUN_CASES, ids=[case.name for case in RUN_CASES])
 def test_two_workers_give_the_report_and_trace_of_one(case, monkeypatch):
-    report, trace = run_case(case, monkeypatch)
-    sharded_report, sharded_trace = run_case(case, monkeypatch, workers=2)
+    report, trace, profiles = run_case(case, monkeypatch)
+    sharded_report, sharded_trace, sharded_profiles = run_case(case, monkeypatch, workers=2)
     if shares_limits(case) and (reached_a_limit(report) or reached_a_limit(sharded_report)):
         return  # each worker kept its share of the limits: tests/shards/test_limits.py
     assert sharded_report == report
+    assert sharded_profiles == profiles
     if not shares_items(case):
         assert sharded_trace == trace
         return
@@ -104,15 +107,25 @@ def test_every_example_gives_the_same_report_with_two_workers(example, monkeypat
     monkeypatch.chdir(example)
     scenario = "scenario.toml" if (example / "scenario.toml").exists() else None
 
-    def report(**options):
-        result = simulate(".", scenario=scenario, **options).report
-        result.pop("one_process", None)  # a run that stayed in one process says why
-        result.pop("limits_shared", None)  # and one over workers how it shared the limits
-        return json.dumps(result, indent=2)
+    def run(**options):
+        result = simulate(".", scenario=scenario, **options)
+        result.report.pop("one_process", None)  # a run that stayed in one process says why
+        result.report.pop("limits_shared", None)  # and one over workers how it shared limits
+        return json.dumps(result.report, indent=2), result.profiles
 
-    one, two = report(), report(workers=2)
+    (one, profiles), (two, sharded_profiles) = run(), run(workers=2)
     if not (shares_limits(example) and (reached_a_limit(one) or reached_a_limit(two))):
         assert two == one
+        assert sharded_profiles == profiles
+
+
+def test_the_profiles_a_shard_changed_are_the_caller_s_own(monkeypatch):
+    """`set profile` in a worker changes the profile the caller gave, as in one process."""
+    monkeypatch.chdir(EXAMPLES / "onboarding")
+    given = [json.loads(line) for line in open("profiles.jsonl")]
+    result = simulate(".", profiles=given, workers=2)
+    changed = [profile for profile in given if profile.get("onboarded")]
+    assert changed and all(result.profiles[profile["id"]] is profile for profile in given)
 
 
 def test_on_record_and_kept_records_see_the_merged_records(monkeypatch):

@@ -19,10 +19,11 @@ class Services:
     """What compiled statements may use of a run, and nothing more: the clock, the observer
     (None when nobody watches), ending threads and instances, waiting for events, the
     actions' limits, the audiences, the caps across journeys, and what lies outside the journey (data sources, action responses,
-    behaviours, the seed's draws)."""
+    behaviours, the seed's draws); `changed` gathers the ids of the profiles `set profile`
+    changed (what a shard hands back, shards.py)."""
 
     __slots__ = ("clock", "record", "instances", "waiting", "actions", "audiences", "caps",
-                 "outside", "entries", "families")
+                 "outside", "entries", "families", "changed")
 
     def __init__(self, clock, record, instances, waiting, actions, audiences, caps, outside):
         self.clock = clock
@@ -35,6 +36,7 @@ class Services:
         self.waiting = waiting
         self.actions = actions
         self.outside = outside
+        self.changed: set[str] = set()
 
 
 class Compiler:

@@ -104,6 +104,7 @@ class Simulation:
                          for name, nodes in sorted(by_name.items())}
         self.family_list = list(self.families.values())
         services.entries, services.families = self.entries, self.families
+        self.changed = services.changed  # the ids of the profiles `set profile` changed
         self.campaigns = {node.name: CampaignRun(services, node, self.entries, self.profiles,
                                                  self.outside) for node in campaigns}
         for family in self.family_list:
