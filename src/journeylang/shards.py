@@ -105,9 +105,10 @@ class Plan:
 
     common: Common | None
     profiles: dict | list  # as given
+    ids: list[str]  # the profiles' ids, in their order
     events: list
-    homes: list[int]  # each profile's shard, in the order of `profiles`
-    owners: list[int]  # each event's shard
+    mine: list[list[int]]  # per shard: where its profiles are in `profiles`
+    theirs: list[list[int]]  # per shard: where its events are in `events`
     members: list  # per shard: its members of each audience
     places: list[dict]  # per shard: {audience: {id: place in the whole audience}}
     count: int
@@ -115,8 +116,8 @@ class Plan:
 
 def plan(common: Common | None, profiles, events, audiences, count: int) -> Plan:
     """Where everything goes. An event goes where its profile's id hashes, whether the profile
-    is in the data or not (one not in the data is counted by that shard). Profiles given as a
-    list stay one: each shard indexes its own by id, in parallel."""
+    is in the data or not (one not in the data is counted by that shard). A shard is told where
+    its own profiles and events are, so that taking them reads nothing of the others'."""
     ids = list(profiles) if isinstance(profiles, dict) else list(
         map(operator.itemgetter("id"), profiles))
     owners = shards_of(map(operator.attrgetter("profile"), events), count)
@@ -129,11 +130,18 @@ def plan(common: Common | None, profiles, events, audiences, count: int) -> Plan
             members[shard][name].append(profile_id)
             places[shard].setdefault(name, {}).setdefault(profile_id, place)
     if common is not None and common.audience_decls:  # audiences the program defines
-        order = dict(zip(profiles_by_id(profiles), itertools.count()))
+        order = dict(zip(ids, itertools.count()))
         for shard in places:
             for decl in common.audience_decls:
                 shard.setdefault(decl.name.name, order)
-    return Plan(common, profiles, events, shards_of(ids, count), owners, members, places, count)
+    return Plan(common, profiles, ids, events, _positions(shards_of(ids, count), count),
+                _positions(owners, count), members, places, count)
+
+
+def _positions(shards: list[int], count: int) -> list[list[int]]:
+    """Per shard, the positions of its items, given each item's shard."""
+    return [list(itertools.compress(itertools.count(), map(index.__eq__, shards)))
+            for index in range(count)]
 
 
 def one_shard(plan: Plan, index: int) -> Shard:
@@ -141,20 +149,20 @@ def one_shard(plan: Plan, index: int) -> Shard:
     input) and its audience members. Its clock is keyed when its records are watched, or when
     some of its events or members are of profiles not in the data (where each was first seen
     decides which the report names)."""
-    theirs = list(map(index.__eq__, plan.owners))
-    mine = map(index.__eq__, plan.homes)
-    profiles = (dict(itertools.compress(plan.profiles.items(), mine))
-                if isinstance(plan.profiles, dict)
-                else profiles_by_id(list(itertools.compress(plan.profiles, mine))))
-    events = list(itertools.compress(plan.events, theirs))
+    if isinstance(plan.profiles, dict):
+        ids = list(map(plan.ids.__getitem__, plan.mine[index]))
+        profiles = dict(zip(ids, map(plan.profiles.__getitem__, ids)))
+    else:
+        profiles = profiles_by_id(list(map(plan.profiles.__getitem__, plan.mine[index])))
+    numbers = plan.theirs[index]
+    events = list(map(plan.events.__getitem__, numbers))
     known = profiles.__contains__
     members = plan.members[index]
     unknown = not (all(map(known, map(operator.attrgetter("profile"), events)))
                    and all(all(map(known, ids)) for ids in (members or {}).values()))
     watched = plan.common is not None and plan.common.watched
-    return Shard(plan.common, profiles, events,
-                 list(itertools.compress(range(len(plan.events)), theirs)),
-                 members, watched or unknown, plan.places[index], index, plan.count)
+    return Shard(plan.common, profiles, events, numbers, members, watched or unknown,
+                 plan.places[index], index, plan.count)
 
 
 def split(common: Common | None, profiles, events, audiences, count: int) -> list[Shard]:
@@ -163,15 +171,15 @@ def split(common: Common | None, profiles, events, audiences, count: int) -> lis
     return [one_shard(whole, index) for index in range(count)]
 
 
-_LOCAL: tuple | None = None  # the whole run's inputs, which a forked worker finds in its
-# parent's memory and takes its own shard of: the shards are worked out in parallel
+_LOCAL: Plan | None = None  # the whole run's plan, which a forked worker finds in its
+# parent's memory and takes its own shard of, reading only its own profiles and events
 
 
 def run_shard(shard: Shard | int) -> Partial:
     """Simulate one shard (given, or by its index among the shards of a forked pool)."""
     if isinstance(shard, int):
         assert _LOCAL is not None
-        shard = one_shard(plan(*_LOCAL), shard)
+        shard = one_shard(_LOCAL, shard)
     common = shard.common
     records: list[tuple[tuple, int, Record]] = []
     clock = None
@@ -205,24 +213,30 @@ def run_shard(shard: Shard | int) -> Partial:
 def simulate(common: Common, profiles, events, audiences, count: int,
              scheduler: str | None = None) -> tuple[dict, Iterator[Record], dict]:
     """Run the inputs in `count` shards, in processes or on the Dask cluster at `scheduler`;
-    the merged report, the merged records (none unless watched) and the profiles by id
-    (indexed here while the shards run), as the run left them: each profile a shard changed
-    (`set profile`) is updated in place with the shard's, as one process changes the profiles
-    it was given. Forked workers find the inputs in memory, frozen out
-    of the garbage collector's walks (which would otherwise copy every page of them into each
-    worker), and each works out its own shard."""
+    the merged report, the merged records (none unless watched) and the profiles by id as the
+    run left them: each profile a shard changed (`set profile`) is updated in place with the
+    shard's, as one process changes the profiles it was given.
+
+    In processes, this one plans the shards and takes the first one's inputs, then forks a
+    worker for each of the others, which finds the plan in memory (frozen out of the garbage
+    collector's walks, which would otherwise copy every page of it into each worker) and takes
+    its own; this process simulates the first shard meanwhile. A page of the inputs that both
+    a worker and this process write (a count of references, as an object is read) is then
+    copied once, by the first to write, where two workers would each copy it."""
     global _LOCAL
     with _executor(count, scheduler) as (executor, local):
         if local:
-            _LOCAL = (common, profiles, events, audiences, count)
+            _LOCAL = plan(common, profiles, events, audiences, count)
+            first = one_shard(_LOCAL, 0)
             gc.freeze()
         try:
-            payloads = range(count) if local else split(common, profiles, events, audiences,
-                                                        count)
+            payloads = range(1, count) if local else split(common, profiles, events,
+                                                           audiences, count)
             futures = [executor.submit(run_shard, payload) for payload in payloads]
             _handed_out(futures)
-            by_id = profiles_by_id(profiles)
-            partials = [future.result() for future in futures]
+            here = [run_shard(first)] if local else []
+            by_id = profiles_by_id(profiles)  # (the work of one process too)
+            partials = here + [future.result() for future in futures]
         finally:
             _LOCAL = None
             gc.unfreeze()
@@ -234,8 +248,8 @@ def simulate(common: Common, profiles, events, audiences, count: int,
 
 def _handed_out(futures, longest: float = 0.1) -> None:
     """Wait (at most `longest` seconds) until the executor has handed the shards to its
-    workers: its thread that does it needs the interpreter, which indexing the profiles would
-    hold for as long as it takes (half a second for a million)."""
+    workers: its thread that does it needs the interpreter, which simulating the first shard
+    here would hold for as long as it takes."""
     until = time.monotonic() + longest
     while not all(future.running() or future.done() for future in futures):
         if time.monotonic() > until:
@@ -246,11 +260,12 @@ def _handed_out(futures, longest: float = 0.1) -> None:
 @contextlib.contextmanager
 def _executor(count: int, scheduler: str | None):
     """(an Executor, whether its workers are forks of this process, which find the shards
-    in memory instead of having them sent)."""
+    in memory instead of having them sent, and leave the first shard to this process)."""
     if scheduler is None:
         forks = "fork" in multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if forks else None)
-        with concurrent.futures.ProcessPoolExecutor(count, mp_context=context) as executor:
+        with concurrent.futures.ProcessPoolExecutor(count - 1 if forks else count,
+                                                    mp_context=context) as executor:
             yield executor, forks
         return
     with cluster(scheduler) as client:
