@@ -86,12 +86,13 @@ def simulate(paths, *, profiles=None, events=None, audiences=None, datasources=N
     report is always returned; records only with keep_records=True. `on_record` is called
     with each record as it happens (nothing is kept for it). Watching changes nothing: the
     report is the same with or without a trace, kept records or `on_record`. Profiles given
-    as data are updated in place by `set profile` (in one process only).
+    as data are updated in place by `set profile`.
 
     `workers` > 1 runs the profiles in that many processes, and `scheduler` (a Dask
     scheduler's address) on that cluster, by default in as many shards as its workers have
-    threads (shards.py); the report and the trace are those of one process. `progress` is
-    not told then, and `profiles` of the result are the inputs as given.
+    threads (shards.py); the report, the trace and the profiles are those of one process.
+    `progress` is then told of the share of the events done by the shard this process runs
+    in worker processes, and not at all on a cluster.
     """
     with fewer_collections():
         return _simulate(paths, profiles=profiles, events=events, audiences=audiences,
@@ -219,7 +220,7 @@ def _simulate(paths, *, profiles, events, audiences, datasources, actions, scena
             lock_statuses(lock), built_in, bool(observers))
         try:
             report, merged, by_id = shards.simulate(common, profiles, events, audiences, count,
-                                                    scheduler)
+                                                    scheduler, progress)
             observer = fan_out(observers)
             for record in merged if observer is not None else ():
                 observer(record)

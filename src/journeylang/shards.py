@@ -175,8 +175,9 @@ _LOCAL: Plan | None = None  # the whole run's plan, which a forked worker finds 
 # parent's memory and takes its own shard of, reading only its own profiles and events
 
 
-def run_shard(shard: Shard | int) -> Partial:
-    """Simulate one shard (given, or by its index among the shards of a forked pool)."""
+def run_shard(shard: Shard | int, progress=None) -> Partial:
+    """Simulate one shard (given, or by its index among the shards of a forked pool);
+    `progress(done, total)` is told of its events."""
     if isinstance(shard, int):
         assert _LOCAL is not None
         shard = one_shard(_LOCAL, shard)
@@ -197,7 +198,8 @@ def run_shard(shard: Shard | int) -> Partial:
             caps=caps_of(common.workspace.programs.values()),
             lifecycle=common.lifecycle, behaviours=common.behaviours, seed=common.seed,
             start=common.start, until=common.until, record=keep if common.watched else None,
-            statuses=common.statuses, event_numbers=shard.numbers if shard.keyed else None,
+            statuses=common.statuses, progress=progress,
+            event_numbers=shard.numbers if shard.keyed else None,
             audience_order=(lambda audience, profile_id: shard.places[audience][profile_id])
             if shard.keyed else None)
         clock = simulation.clock
@@ -211,7 +213,7 @@ def run_shard(shard: Shard | int) -> Partial:
 
 
 def simulate(common: Common, profiles, events, audiences, count: int,
-             scheduler: str | None = None) -> tuple[dict, Iterator[Record], dict]:
+             scheduler: str | None = None, progress=None) -> tuple[dict, Iterator[Record], dict]:
     """Run the inputs in `count` shards, in processes or on the Dask cluster at `scheduler`;
     the merged report, the merged records (none unless watched) and the profiles by id as the
     run left them: each profile a shard changed (`set profile`) is updated in place with the
@@ -220,7 +222,9 @@ def simulate(common: Common, profiles, events, audiences, count: int,
     In processes, this one plans the shards and takes the first one's inputs, then forks a
     worker for each of the others, which finds the plan in memory (frozen out of the garbage
     collector's walks, which would otherwise copy every page of it into each worker) and takes
-    its own; this process simulates the first shard meanwhile. A page of the inputs that both
+    its own; this process simulates the first shard meanwhile, and tells `progress(done,
+    total)` of its events as a share of the whole input's (the shards go at about one
+    pace). A page of the inputs that both
     a worker and this process write (a count of references, as an object is read) is then
     copied once, by the first to write, where two workers would each copy it."""
     global _LOCAL
@@ -234,7 +238,7 @@ def simulate(common: Common, profiles, events, audiences, count: int,
                                                            audiences, count)
             futures = [executor.submit(run_shard, payload) for payload in payloads]
             _handed_out(futures)
-            here = [run_shard(first)] if local else []
+            here = [run_shard(first, _scaled(progress, len(events)))] if local else []
             by_id = profiles_by_id(profiles)  # (the work of one process too)
             partials = here + [future.result() for future in futures]
         finally:
@@ -244,6 +248,13 @@ def simulate(common: Common, profiles, events, audiences, count: int,
         for profile_id, profile in partial.changed.items():
             by_id[profile_id].update(profile)  # (`set` adds or replaces, never removes)
     return merge_reports(partials), merge_records(partials), by_id
+
+
+def _scaled(progress, whole: int):
+    """`progress` told of a shard's events as a share of the `whole` input's."""
+    if progress is None:
+        return None
+    return lambda done, total: progress(done * whole // total if total else whole, whole)
 
 
 def _handed_out(futures, longest: float = 0.1) -> None:

@@ -167,3 +167,16 @@ def test_events_and_audience_members_go_with_their_profile():
 def test_workers_below_one_are_refused():
     with pytest.raises(SimulationError, match="workers must be at least 1"):
         simulate(EXAMPLES / "welcome", workers=0)
+
+
+@pytest.mark.parametrize("workers", [None, 2, 3])
+def test_progress_goes_up_to_every_event(workers, monkeypatch):
+    """With workers, this process tells of the shard it runs, as a share of every event."""
+    monkeypatch.chdir(EXAMPLES / "onboarding")
+    told: list[tuple[int, int]] = []
+    result = simulate(".", scenario="scenario.toml", workers=workers,
+                      progress=lambda done, total: told.append((done, total)))
+    events = len(result.events)
+    assert events > 0 and told[-1] == (events, events)
+    assert {total for _, total in told} == {events}
+    assert [done for done, _ in told] == sorted(done for done, _ in told)
