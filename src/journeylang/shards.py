@@ -23,6 +23,8 @@ import heapq
 import itertools
 import multiprocessing
 import operator
+import os
+import signal
 import time
 import zlib
 from typing import Iterator
@@ -275,12 +277,30 @@ def _executor(count: int, scheduler: str | None):
     if scheduler is None:
         forks = "fork" in multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if forks else None)
-        with concurrent.futures.ProcessPoolExecutor(count - 1 if forks else count,
-                                                    mp_context=context) as executor:
+        with concurrent.futures.ProcessPoolExecutor(
+                count - 1 if forks else count, mp_context=context,
+                initializer=_end_with, initargs=(os.getpid(),)) as executor:
             yield executor, forks
         return
     with cluster(scheduler) as client:
         yield client.get_executor(), False
+
+
+PR_SET_PDEATHSIG = 1  # (Linux's prctl: the signal a process gets when its parent ends)
+
+
+def _end_with(parent: int) -> None:
+    """A worker's start: it ends when the command that started it does (killed by a time
+    limit, say) instead of simulating its shard for nobody. On Linux; elsewhere a worker
+    ends once it finds the command gone, at the end of its shard."""
+    import ctypes  # (here: only a worker needs it)
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # (no prctl: not Linux)
+        return
+    if os.getppid() != parent:  # the command ended before the signal was asked for
+        os._exit(1)
 
 
 def dask():

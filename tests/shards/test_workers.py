@@ -180,3 +180,56 @@ def test_progress_goes_up_to_every_event(workers, monkeypatch):
     assert events > 0 and told[-1] == (events, events)
     assert {total for _, total in told} == {events}
     assert [done for done, _ in told] == sorted(done for done, _ in told)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a worker's end with its "
+                    "command is asked of Linux (prctl)")
+def test_a_worker_ends_when_its_command_is_killed():
+    """Killed by a time limit, the command takes its workers with it: none goes on
+    simulating a shard for nobody."""
+    import os
+    import signal
+    import time
+
+    script = ("import sys; from journeylang.core.events import Event; "
+              "from journeylang.run import simulate; "
+              "profiles = [{'id': f'p{i}', 'tier': 'gold'} for i in range(1_000_000)]; "
+              "events = [Event(i, f'p{i}', 'signup', {}) for i in range(1_000_000)]; "
+              "simulate(sys.argv[1], profiles=profiles, events=events, workers=2)")
+    command = subprocess.Popen([sys.executable, "-c", script, str(EXAMPLES / "welcome")])
+    try:
+        workers = _children(command.pid, until=time.monotonic() + 60)
+        assert workers, "the command started no worker"
+        command.send_signal(signal.SIGKILL)
+        command.wait()
+        deadline = time.monotonic() + 2  # (its shard alone would take longer)
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_alive(pid) for pid in workers)
+    finally:
+        command.kill()
+        command.wait()
+
+
+def _children(pid: int, until: float) -> list[int]:
+    """The processes `pid` started, once it has started some (or none, at `until`)."""
+    import pathlib
+    import time
+
+    while time.monotonic() < until:
+        found = [int(child) for task in pathlib.Path(f"/proc/{pid}/task").iterdir()
+                 for child in (task / "children").read_text().split()]
+        if found:
+            return found
+        time.sleep(0.05)
+    return []
+
+
+def _alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie, ended and not yet reaped by init, does not)."""
+    import pathlib
+
+    try:
+        return pathlib.Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return False
