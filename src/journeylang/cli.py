@@ -119,8 +119,10 @@ def _codes() -> dict[str, tuple[str, str, str]]:
 @click.option("--seed", type=int, help="seed of every random draw (default 0)")
 @click.option("--population", type=click.IntRange(1), metavar="N",
               help="size of the built-in population, when no profiles are given (default 1000)")
-@click.option("--trace", "trace_path", type=click.Path(dir_okay=False, writable=True),
-              help="write every record of the run to this file, as JSON Lines")
+@click.option("--trace", "trace_path", type=click.Path(dir_okay=False, writable=True,
+                                                      allow_dash=True),
+              help="write every record of the run to this file, as JSON Lines "
+              "(- for standard output, before the report)")
 @click.option("--format", "output", type=FORMATS, default="text", show_default=True,
               help="text for people, json for tools")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, writable=True),
@@ -177,7 +179,9 @@ def run(path, profiles, events, audiences, datasources, actions, scenario, start
             result = simulate(workspace, profiles=profiles, events=events, audiences=audiences,
                               datasources=datasources, actions=actions, scenario=scenario,
                               start=start,
-                              until=until, seed=seed, trace=trace_path, population=population,
+                              until=until, seed=seed, population=population,
+                              trace=click.get_binary_stream("stdout") if trace_path == "-"
+                              else trace_path,
                               progress=advance, workers=workers, scheduler=scheduler)
     except SimulationError as error:
         _stop(error, error.diagnostics, workspace.sources)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import io
 import itertools
 import operator
 import os
 import pathlib
+import sys
 from typing import Callable
 
 import attrs
@@ -32,6 +34,7 @@ from .runtime.trace import TraceError, TraceWriter
 from .workspace import Workspace, load
 
 DEFAULT_START = parse_instant("2026-01-05T00:00:00Z")
+_STREAMS = {"<stdout>": "standard output", "<stderr>": "standard error"}  # as errors name them
 _time_of = operator.attrgetter("time")
 
 
@@ -189,8 +192,12 @@ def _simulate(paths, *, profiles, events, audiences, datasources, actions, scena
     observers = []
     trace_file = writer = None
     if trace is not None:
-        if hasattr(trace, "write"):
-            writer = TraceWriter(trace)
+        if hasattr(trace, "write"):  # (named as the file object names itself, if it does)
+            name = getattr(trace, "name", None)
+            writer = TraceWriter(trace, _STREAMS.get(name, name) if isinstance(name, str)
+                                 else "the trace")
+        elif (out := _standard_output_at(trace)) is not None:
+            writer = TraceWriter(out, str(trace))
         else:
             try:
                 trace_file = open(trace, "wb")
@@ -253,6 +260,22 @@ def _simulate(paths, *, profiles, events, audiences, datasources, actions, scena
         campaign.version.node for campaign in simulation.campaigns.values())}
     simulation.release()
     return SimulationResult(report, records, diagnostics, by_id, events, saved)
+
+
+def _standard_output_at(path):
+    """Standard output's binary stream when `path` names the file it writes to
+    (`/dev/stdout`, or the file it is redirected to), else None. Opening that path again
+    would start a second position in the file (and empty it, were it a regular file), so
+    that the report written after the trace would overwrite the trace's first lines."""
+    try:
+        out = sys.stdout.buffer
+        same = os.path.samestat(os.stat(path), os.fstat(out.fileno()))
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return None  # (no such file yet, or a standard output with no file behind it)
+    if not same:
+        return None
+    sys.stdout.flush()
+    return out
 
 
 def _close_trace(writer, file, name) -> None:
