@@ -225,10 +225,10 @@ def simulate(common: Common, profiles, events, audiences, count: int,
     worker for each of the others, which finds the plan in memory (frozen out of the garbage
     collector's walks, which would otherwise copy every page of it into each worker) and takes
     its own; this process simulates the first shard meanwhile, and tells `progress(done,
-    total)` of its events as a share of the whole input's (the shards go at about one
-    pace). A page of the inputs that both
-    a worker and this process write (a count of references, as an object is read) is then
-    copied once, by the first to write, where two workers would each copy it."""
+    total)` of its events as a share of the whole input's (the shards go at about one pace).
+    A page of the inputs that both a worker and this process write (a count of references,
+    as an object is read) is then copied once, by the first to write, where two workers
+    would each copy it."""
     global _LOCAL
     with _executor(count, scheduler) as (executor, local):
         if local:
