@@ -297,7 +297,7 @@ def _end_with(parent: int) -> None:
 
     try:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):  # (no prctl: not Linux)
+    except (OSError, AttributeError, TypeError):  # (no prctl: not Linux)
         return
     if os.getppid() != parent:  # the command ended before the signal was asked for
         os._exit(1)

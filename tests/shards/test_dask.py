@@ -36,8 +36,7 @@ def test_a_cluster_gives_the_report_and_trace_of_one_process(name, scheduler, mo
     on_cluster = simulate(".", trace=sharded, scheduler=scheduler, **options)
     assert on_cluster.report == one.report
     assert on_cluster.profiles == one.profiles  # as the run left them
-    one = one.report
-    assert simulate(".", scheduler=scheduler, workers=3, **options).report == one
+    assert simulate(".", scheduler=scheduler, workers=3, **options).report == one.report
     assert sharded.getvalue() == alone.getvalue()
 
 
