@@ -9,6 +9,7 @@ tests/runtime/test_run_cases.py`, and read every changed trace before committing
 from __future__ import annotations
 
 import io
+import itertools
 import json
 
 import pytest
@@ -52,12 +53,17 @@ def test_queued_timers_fire_as_one_heap_would(case, monkeypatch):
     assert run_case(case, monkeypatch) == (case / "expected.jsonl").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("behind", [False, True], ids=["scribe", "shared"])
 @pytest.mark.parametrize("case", RUN_CASES, ids=[case.name for case in RUN_CASES])
-def test_the_scribe_writes_each_case_s_trace(case, monkeypatch, tmp_path):
+def test_the_scribe_writes_each_case_s_trace(case, behind, monkeypatch, tmp_path):
     """With the scribe taking over a trace file from its first batch (runtime/scribe.py), each
-    case's trace file holds the same bytes."""
+    case's trace file holds the same bytes; and as well when the scribe is found behind at
+    every other batch, whose lines the run then makes itself."""
     monkeypatch.setattr(trace, "HANDOFF", 0)
     monkeypatch.setattr(trace, "BATCH", 3)  # many batches, each case's records among them
+    if behind:
+        turns = itertools.cycle([True, False])
+        monkeypatch.setattr(trace.Scribe, "behind", lambda self: next(turns))
     monkeypatch.chdir(case)
     scenario = "scenario.toml" if (case / "scenario.toml").exists() else None
     simulate(".", scenario=scenario, trace=tmp_path / "trace.jsonl")

@@ -113,6 +113,30 @@ def test_the_scribe_takes_over_after_the_first_batches(tmp_path, monkeypatch):
     assert path.read_text(encoding="utf-8") == expected(records)
 
 
+@pytest.mark.skipif(trace.termios is None, reason="asks the pipe what it holds (POSIX)")
+def test_a_scribe_is_behind_once_its_pipe_is_more_than_half_full():
+    """What decides that the run makes a batch's lines itself: the bytes the scribe has not
+    read yet, against the pipe's capacity."""
+    import subprocess
+    import sys
+
+    reader = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],
+                              stdin=subprocess.PIPE)  # (never reads: its pipe only fills)
+    try:
+        capacity = trace.fcntl.fcntl(reader.stdin.fileno(), trace.fcntl.F_GETPIPE_SZ)
+        scribe = trace.Scribe(reader, "the trace", capacity)
+        assert not scribe.behind()
+        os.write(reader.stdin.fileno(), bytes(capacity // 2))
+        assert not scribe.behind()
+        os.write(reader.stdin.fileno(), b"x")
+        assert scribe.behind()
+        assert not trace.Scribe(reader, "the trace", 0).behind()  # (a pipe of unknown size)
+    finally:
+        reader.kill()
+        reader.wait()
+        reader.stdin.close()
+
+
 def test_a_file_object_without_a_descriptor_is_written_here(monkeypatch):
     monkeypatch.setattr(trace, "HANDOFF", 0)
     binary = io.BytesIO()

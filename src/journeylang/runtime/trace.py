@@ -3,10 +3,12 @@ lines (never held whole).
 
 A batch of records becomes its lines through MessagePack (scribe.py: msgspec reads the batch
 back as structs of the trace's fields, in the contract's order, and writes them as JSON Lines;
-no dict is built on the way and no Python runs per record). A long trace to a file is written
+no dict is built on the way, and Python only moves each record's fields). A long trace to a file is written
 by the scribe, a process of its own that takes the batches as they are and makes their lines
-on another processor, while the run goes on; a short one, or one to a file object with no file
-descriptor (a StringIO), is written here. The bytes are the same either way."""
+on another processor, while the run goes on (when the scribe falls behind, the run makes a
+batch's lines itself rather than wait for room in the pipe); a short one, or one to a file
+object with no file descriptor (a StringIO), is written here. The bytes are the same either
+way."""
 
 from __future__ import annotations
 
@@ -20,10 +22,12 @@ import msgspec
 from . import scribe
 from .records import Record
 
-try:
-    import fcntl  # (POSIX: the scribe's pipe made larger where the system allows it)
+try:  # (POSIX: the scribe's pipe made larger where the system allows it, and how much
+    import fcntl  # it holds asked)
+    import termios
 except ImportError:  # pragma: no cover
-    fcntl = None
+    fcntl = termios = None
+FIONREAD_BUFFER = bytes(4)  # (room for the count of bytes a pipe holds, a C int)
 
 BATCH = 512  # records held before they are written (a batch that stays in the processor's caches)
 HANDOFF = 64  # batches written here before the scribe takes over a file's trace (its start,
@@ -96,6 +100,8 @@ class TraceWriter:
             self.handoff = None  # asked once
             self.scribe = Scribe.start(self.file, self.name)
         if self.scribe is not None:
+            if what == scribe.RECORDS and self.scribe.behind():
+                batch, what = LINES(batch), scribe.LINES  # (the same lines, made here)
             self.scribe.send(what, batch)
             return
         self.written += 1
@@ -118,11 +124,26 @@ class TraceWriter:
 class Scribe:
     """The scribe's process, writing to the trace file's descriptor what it is sent."""
 
-    def __init__(self, process: subprocess.Popen, name: str):
+    def __init__(self, process: subprocess.Popen, name: str, capacity: int = 0):
         self.process = process
         self.name = name
         self.write = process.stdin.write
         self.reason: str | None = None  # what it said as it ended, once reaped
+        self.pipe = process.stdin.fileno()
+        self.capacity = capacity  # the pipe's, in bytes (0: unknown, never behind)
+
+    def behind(self) -> bool:
+        """Whether the scribe has fallen behind: its pipe holds more than half of what it
+        can. The run then makes a batch's lines itself, so that it goes on working instead of
+        waiting for room in the pipe, and the two processors share the work as it comes."""
+        if not self.capacity:
+            return False
+        try:
+            held = fcntl.ioctl(self.pipe, termios.FIONREAD, FIONREAD_BUFFER)
+        except OSError:
+            self.capacity = 0
+            return False
+        return int.from_bytes(held, sys.byteorder) > self.capacity >> 1
 
     @classmethod
     def start(cls, file, name: str) -> Scribe | None:
@@ -142,10 +163,10 @@ class Scribe:
         except OSError:
             return None
         try:
-            fcntl.fcntl(process.stdin.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)
+            capacity = fcntl.fcntl(process.stdin.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)
         except (OSError, AttributeError):  # (no fcntl, or no F_SETPIPE_SZ: not Linux)
-            pass  # the default pipe: slower, as good
-        self = cls(process, name)
+            capacity = 0  # the default pipe: slower, as good (and never found behind)
+        self = cls(process, name, capacity if termios is not None else 0)
         self.send(scribe.LAYOUT, msgspec.msgpack.encode(LAYOUT))
         return self
 
