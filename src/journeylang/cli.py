@@ -180,8 +180,7 @@ def run(path, profiles, events, audiences, datasources, actions, scenario, start
                               datasources=datasources, actions=actions, scenario=scenario,
                               start=start,
                               until=until, seed=seed, population=population,
-                              trace=click.get_binary_stream("stdout") if trace_path == "-"
-                              else trace_path,
+                              trace=_standard_output() if trace_path == "-" else trace_path,
                               progress=advance, workers=workers, scheduler=scheduler)
     except SimulationError as error:
         _stop(error, error.diagnostics, workspace.sources)
@@ -317,6 +316,17 @@ def test_command(paths, pattern, verbose, junit, show_coverage, jobs) -> None:
     sys.exit(0 if run.passed else 1)
 
 
+def _standard_output():
+    """Standard output's binary stream, for `--trace -`; a SimulationError if there is none
+    (standard output closed: `journey run … >&-`)."""
+    from .run import SimulationError
+
+    try:
+        return click.get_binary_stream("stdout")
+    except RuntimeError:
+        raise SimulationError("standard output: cannot write the trace (it is closed)") from None
+
+
 def entry() -> None:
     """The `journey` command as installed: `main`, then an exit that skips tearing the
     interpreter down. A large run leaves millions of objects (profiles, events), and freeing
@@ -335,7 +345,9 @@ def entry() -> None:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except (BrokenPipeError, ValueError):  # a closed pipe (`journey … | head`)
+        except (OSError, ValueError):  # a closed pipe (`journey … | head`)
+            pass
+        except AttributeError:  # none at all: the stream was closed before the start (`>&-`)
             pass
     os._exit(code)
 

@@ -52,3 +52,18 @@ def test_a_trace_to_standard_output_redirected_to_a_file_comes_before_the_report
     records, report = _trace_then_report(out.read_text())
     assert records == [json.loads(line) for line in alone.read_text().splitlines()]
     assert report["profiles"] == population
+
+
+@pytest.mark.parametrize("options, code, said", [
+    ([], 0, ""),
+    (["--trace", "-"], 1, "error: standard output: cannot write the trace (it is closed)"),
+    (["--trace", "/dev/stdout"], 1, "error: /dev/stdout: cannot write the trace"),
+])
+def test_a_closed_standard_output_is_no_traceback(options, code, said):
+    """`journey run … >&-`: nothing to print to, and nothing breaks on the way out."""
+    done = subprocess.run([sys.executable, "-m", "journeylang", "run", str(EXAMPLES / "welcome"),
+                           *options], stderr=subprocess.PIPE, text=True,
+                          preexec_fn=lambda: os.close(1))
+    assert "Traceback" not in done.stderr
+    assert done.returncode == code
+    assert said in done.stderr
