@@ -345,10 +345,8 @@ def entry() -> None:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe (`journey … | head`)
-            pass
-        except AttributeError:  # none at all: the stream was closed before the start (`>&-`)
-            pass
+        except (OSError, ValueError, AttributeError):  # a closed pipe (`journey … | head`),
+            pass  # or no stream at all, closed before the start (`>&-`: None)
     os._exit(code)
 
 

@@ -167,10 +167,9 @@ def one_shard(plan: Plan, index: int) -> Shard:
                  plan.places[index], index, plan.count)
 
 
-def split(common: Common | None, profiles, events, audiences, count: int) -> list[Shard]:
-    """The run's inputs as `count` shards."""
-    whole = plan(common, profiles, events, audiences, count)
-    return [one_shard(whole, index) for index in range(count)]
+def split(whole: Plan) -> list[Shard]:
+    """A plan's inputs as its shards."""
+    return [one_shard(whole, index) for index in range(whole.count)]
 
 
 _LOCAL: Plan | None = None  # the whole run's plan, which a forked worker finds in its
@@ -200,7 +199,7 @@ def run_shard(shard: Shard | int, progress=None) -> Partial:
             caps=caps_of(common.workspace.programs.values()),
             lifecycle=common.lifecycle, behaviours=common.behaviours, seed=common.seed,
             start=common.start, until=common.until, record=keep if common.watched else None,
-            statuses=common.statuses, progress=progress,
+            statuses=common.statuses, progress=progress, track_changes=True,
             event_numbers=shard.numbers if shard.keyed else None,
             audience_order=(lambda audience, profile_id: shard.places[audience][profile_id])
             if shard.keyed else None)
@@ -231,17 +230,17 @@ def simulate(common: Common, profiles, events, audiences, count: int,
     would each copy it."""
     global _LOCAL
     with _executor(count, scheduler) as (executor, local):
+        whole = plan(common, profiles, events, audiences, count)
         if local:
-            _LOCAL = plan(common, profiles, events, audiences, count)
-            first = one_shard(_LOCAL, 0)
+            _LOCAL, first = whole, one_shard(whole, 0)
             gc.freeze()
         try:
-            payloads = range(1, count) if local else split(common, profiles, events,
-                                                           audiences, count)
+            payloads = range(1, count) if local else split(whole)
             futures = [executor.submit(run_shard, payload) for payload in payloads]
             _handed_out(futures)
             here = [run_shard(first, _scaled(progress, len(events)))] if local else []
-            by_id = profiles_by_id(profiles)  # (the work of one process too)
+            by_id = profiles if isinstance(profiles, dict) else dict(zip(whole.ids, profiles))
+            # (the work of one process too; the plan has read the ids already)
             partials = here + [future.result() for future in futures]
         finally:
             _LOCAL = None

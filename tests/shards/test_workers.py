@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import pathlib
 import re
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
 from journeylang.inputs import load_scenario
 from journeylang.run import SimulationError, simulate
-from journeylang.shards import shard_of, split
+from journeylang.shards import plan, shard_of, split
 
 from ..conftest import CASES, EXAMPLES
 
@@ -154,7 +158,7 @@ def test_events_and_audience_members_go_with_their_profile():
     profiles = [{"id": f"p{i}"} for i in range(20)]
     events = [Event(i, f"p{i % 25}", "signup", {}) for i in range(50)]
     audiences = {"all": [f"p{i}" for i in range(25)]}
-    shards = split(None, profiles, events, audiences, 3)
+    shards = split(plan(None, profiles, events, audiences, 3))
     for index, shard in enumerate(shards):
         assert all(shard_of(profile_id, 3) == index for profile_id in shard.profiles)
         assert all(shard_of(event.profile, 3) == index for event in shard.events)
@@ -187,10 +191,6 @@ def test_progress_goes_up_to_every_event(workers, monkeypatch):
 def test_a_worker_ends_when_its_command_is_killed():
     """Killed by a time limit, the command takes its workers with it: none goes on
     simulating a shard for nobody."""
-    import os
-    import signal
-    import time
-
     script = ("import sys; from journeylang.core.events import Event; "
               "from journeylang.run import simulate; "
               "profiles = [{'id': f'p{i}', 'tier': 'gold'} for i in range(1_000_000)]; "
@@ -213,9 +213,6 @@ def test_a_worker_ends_when_its_command_is_killed():
 
 def _children(pid: int, until: float) -> list[int]:
     """The processes `pid` started, once it has started some (or none, at `until`)."""
-    import pathlib
-    import time
-
     while time.monotonic() < until:
         found = [int(child) for task in pathlib.Path(f"/proc/{pid}/task").iterdir()
                  for child in (task / "children").read_text().split()]
@@ -227,8 +224,6 @@ def _children(pid: int, until: float) -> list[int]:
 
 def _alive(pid: int) -> bool:
     """Whether `pid` runs (a zombie, ended and not yet reaped by init, does not)."""
-    import pathlib
-
     try:
         return pathlib.Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
     except (FileNotFoundError, IndexError):

@@ -20,12 +20,13 @@ class Services:
     (None when nobody watches), ending threads and instances, waiting for events, the
     actions' limits, the audiences, the caps across journeys, and what lies outside the journey (data sources, action responses,
     behaviours, the seed's draws); `changed` gathers the ids of the profiles `set profile`
-    changed (what a shard hands back, shards.py)."""
+    changed, in a shard (what it hands back, shards.py; None in one process)."""
 
     __slots__ = ("clock", "record", "instances", "waiting", "actions", "audiences", "caps",
                  "outside", "entries", "families", "changed")
 
-    def __init__(self, clock, record, instances, waiting, actions, audiences, caps, outside):
+    def __init__(self, clock, record, instances, waiting, actions, audiences, caps, outside,
+                 changed: set[str] | None = None):
         self.clock = clock
         self.caps = caps
         self.entries = None  # the run's Entries, and its journeys by name (for `jump`), set
@@ -36,7 +37,7 @@ class Services:
         self.waiting = waiting
         self.actions = actions
         self.outside = outside
-        self.changed: set[str] = set()
+        self.changed = changed
 
 
 class Compiler:

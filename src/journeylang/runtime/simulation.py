@@ -56,7 +56,7 @@ class Simulation:
                  datasources=None, actions=None, responses=None, caps=None, lifecycle=(),
                  behaviours=(),
                  seed=0, start=None, until=None, record=None, progress=None, statuses=None,
-                 event_numbers=None, audience_order=None):
+                 event_numbers=None, audience_order=None, track_changes=False):
         """`profiles`: a list of profiles, or a dict of them by id (as the loader makes it).
         `actions`: the declared actions' limits by name (actions.Limits); `responses` the
         actions' fixtures, shaped as `datasources`.
@@ -69,7 +69,8 @@ class Simulation:
         `event_numbers`: for a shard of a run (shards.py) that needs positions, each event's
         index in the whole input; the clock is then keyed, where each unknown profile was
         first seen is kept, and `audience_order(audience, profile_id)` gives a member's place
-        in the whole audience."""
+        in the whole audience. `track_changes` (a shard's) keeps the ids of the profiles `set
+        profile` changed, in `changed`."""
         self.seed = seed
         self.progress = progress
         self.until = until
@@ -96,7 +97,8 @@ class Simulation:
         self.entries = Entries(clock, record, self.instances, self.outside, self.profiles,
                                self.audiences, until, self._unknown_profile, audience_order)
         services = Services(clock, record, self.instances, self.waiting, self.actions,
-                            self.audiences, caps or Caps([]), self.outside)
+                            self.audiences, caps or Caps([]), self.outside,
+                            set() if track_changes else None)
         by_name: dict[str, list] = {}
         for journey in journeys:
             by_name.setdefault(journey.name, []).append(journey)
@@ -104,7 +106,7 @@ class Simulation:
                          for name, nodes in sorted(by_name.items())}
         self.family_list = list(self.families.values())
         services.entries, services.families = self.entries, self.families
-        self.changed = services.changed  # the ids of the profiles `set profile` changed
+        self.changed = services.changed  # the ids of the profiles `set profile` changed, or None
         self.campaigns = {node.name: CampaignRun(services, node, self.entries, self.profiles,
                                                  self.outside) for node in campaigns}
         for family in self.family_list:
