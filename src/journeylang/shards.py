@@ -24,6 +24,7 @@ import itertools
 import multiprocessing
 import operator
 import os
+import select
 import signal
 import time
 import zlib
@@ -109,17 +110,19 @@ class Plan:
     profiles: dict | list  # as given
     ids: list[str]  # the profiles' ids, in their order
     events: list
-    mine: list[list[int]]  # per shard: where its profiles are in `profiles`
-    theirs: list[list[int]]  # per shard: where its events are in `events`
+    mine: list[list[int] | None]  # per shard: where its profiles are in `profiles` (None:
+    theirs: list[list[int] | None]  # where its events are in `events`   a shard not planned)
     members: list  # per shard: its members of each audience
     places: list[dict]  # per shard: {audience: {id: place in the whole audience}}
     count: int
 
 
-def plan(common: Common | None, profiles, events, audiences, count: int) -> Plan:
-    """Where everything goes. An event goes where its profile's id hashes, whether the profile
-    is in the data or not (one not in the data is counted by that shard). A shard is told where
-    its own profiles and events are, so that taking them reads nothing of the others'."""
+def plan(common: Common | None, profiles, events, audiences, count: int,
+         only: int | None = None) -> Plan:
+    """Where everything goes, or (`only`) what goes to one shard. An event goes where its
+    profile's id hashes, whether the profile is in the data or not (one not in the data is
+    counted by that shard). A shard is told where its own profiles and events are, so that
+    taking them reads nothing of the others'."""
     ids = list(profiles) if isinstance(profiles, dict) else list(
         map(operator.itemgetter("id"), profiles))
     owners = shards_of(map(operator.attrgetter("profile"), events), count)
@@ -136,14 +139,15 @@ def plan(common: Common | None, profiles, events, audiences, count: int) -> Plan
         for shard in places:
             for decl in common.audience_decls:
                 shard.setdefault(decl.name.name, order)
-    return Plan(common, profiles, ids, events, _positions(shards_of(ids, count), count),
-                _positions(owners, count), members, places, count)
+    return Plan(common, profiles, ids, events, _positions(shards_of(ids, count), count, only),
+                _positions(owners, count, only), members, places, count)
 
 
-def _positions(shards: list[int], count: int) -> list[list[int]]:
-    """Per shard, the positions of its items, given each item's shard."""
+def _positions(shards: list[int], count: int, only: int | None) -> list[list[int] | None]:
+    """Per shard (or for shard `only`, the others None), the positions of its items, given
+    each item's shard."""
     return [list(itertools.compress(itertools.count(), map(index.__eq__, shards)))
-            for index in range(count)]
+            if only is None or index == only else None for index in range(count)]
 
 
 def one_shard(plan: Plan, index: int) -> Shard:
@@ -172,16 +176,20 @@ def split(whole: Plan) -> list[Shard]:
     return [one_shard(whole, index) for index in range(whole.count)]
 
 
-_LOCAL: Plan | None = None  # the whole run's plan, which a forked worker finds in its
-# parent's memory and takes its own shard of, reading only its own profiles and events
+_LOCAL: tuple | None = None  # the whole run's inputs, (common, profiles, events, audiences,
+# count), which a forked worker finds in its parent's memory and takes its own shard of,
+# reading only its own profiles and events
+_STARTED: int | None = None  # where a forked worker says it has started (a pipe's end)
 
 
 def run_shard(shard: Shard | int, progress=None) -> Partial:
-    """Simulate one shard (given, or by its index among the shards of a forked pool);
-    `progress(done, total)` is told of its events."""
+    """Simulate one shard (given, or by its index among the shards of a forked pool, which
+    plans its own share of the inputs); `progress(done, total)` is told of its events."""
     if isinstance(shard, int):
         assert _LOCAL is not None
-        shard = one_shard(_LOCAL, shard)
+        if _STARTED is not None and shard:
+            os.write(_STARTED, b"s")
+        shard = one_shard(plan(*_LOCAL, only=shard), shard)
     common = shard.common
     records: list[tuple[tuple, int, Record]] = []
     clock = None
@@ -220,31 +228,33 @@ def simulate(common: Common, profiles, events, audiences, count: int,
     run left them: each profile a shard changed (`set profile`) is updated in place with the
     shard's, as one process changes the profiles it was given.
 
-    In processes, this one plans the shards and takes the first one's inputs, then forks a
-    worker for each of the others, which finds the plan in memory (frozen out of the garbage
-    collector's walks, which would otherwise copy every page of it into each worker) and takes
-    its own; this process simulates the first shard meanwhile, and tells `progress(done,
-    total)` of its events as a share of the whole input's (the shards go at about one pace).
-    A page of the inputs that both a worker and this process write (a count of references,
-    as an object is read) is then copied once, by the first to write, where two workers
-    would each copy it."""
-    global _LOCAL
+    In processes, this one forks a worker for each shard but the first, which finds the
+    inputs in memory (frozen out of the garbage collector's walks, which would otherwise copy
+    every page of them into each worker), plans its own share and takes it; this process
+    plans and simulates the first shard meanwhile, and tells `progress(done, total)` of its
+    events as a share of the whole input's (the shards go at about one pace). A page of the
+    inputs that both a worker and this process write (a count of references, as an object is
+    read) is then copied once, by the first to write, where two workers would each copy it."""
+    global _LOCAL, _STARTED
     with _executor(count, scheduler) as (executor, local):
-        whole = plan(common, profiles, events, audiences, count)
+        started = os.pipe() if local else None
         if local:
-            _LOCAL, first = whole, one_shard(whole, 0)
+            _LOCAL, _STARTED = (common, profiles, events, audiences, count), started[1]
             gc.freeze()
         try:
-            payloads = range(1, count) if local else split(whole)
+            payloads = range(1, count) if local else split(
+                plan(common, profiles, events, audiences, count))
             futures = [executor.submit(run_shard, payload) for payload in payloads]
-            _handed_out(futures)
-            here = [run_shard(first, _scaled(progress, len(events)))] if local else []
-            by_id = profiles if isinstance(profiles, dict) else dict(zip(whole.ids, profiles))
-            # (the work of one process too; the plan has read the ids already)
+            if local:
+                _started(started[0], len(futures))
+            here = [run_shard(0, _scaled(progress, len(events)))] if local else []
+            by_id = profiles_by_id(profiles)  # (the work of one process too)
             partials = here + [future.result() for future in futures]
         finally:
-            _LOCAL = None
+            _LOCAL = _STARTED = None
             gc.unfreeze()
+            for descriptor in started or ():
+                os.close(descriptor)
     for partial in partials:
         for profile_id, profile in partial.changed.items():
             by_id[profile_id].update(profile)  # (`set` adds or replaces, never removes)
@@ -258,15 +268,16 @@ def _scaled(progress, whole: int):
     return lambda done, total: progress(done * whole // total if total else whole, whole)
 
 
-def _handed_out(futures, longest: float = 0.1) -> None:
-    """Wait (at most `longest` seconds) until the executor has handed the shards to its
-    workers: its thread that does it needs the interpreter, which simulating the first shard
-    here would hold for as long as it takes."""
+def _started(descriptor: int, workers: int, longest: float = 0.5) -> None:
+    """Wait (at most `longest` seconds) until the forked `workers` have each said they started
+    on their shard: the executor's threads that hand the shards over need the interpreter,
+    which planning and simulating the first shard here would hold for as long as it takes."""
     until = time.monotonic() + longest
-    while not all(future.running() or future.done() for future in futures):
-        if time.monotonic() > until:
+    while workers > 0:
+        left = until - time.monotonic()
+        if left <= 0 or not select.select([descriptor], [], [], left)[0]:
             return
-        time.sleep(0.001)
+        workers -= len(os.read(descriptor, workers))
 
 
 @contextlib.contextmanager

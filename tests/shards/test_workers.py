@@ -19,6 +19,7 @@ import pytest
 
 from journeylang.inputs import load_scenario
 from journeylang.run import SimulationError, simulate
+from journeylang import shards as shards_module
 from journeylang.shards import plan, shard_of, split
 
 from ..conftest import CASES, EXAMPLES
@@ -166,6 +167,36 @@ def test_events_and_audience_members_go_with_their_profile():
         assert [events[number] for number in shard.numbers] == shard.events
     assert sorted(number for shard in shards for number in shard.numbers) == list(range(50))
     assert sum(len(shard.audiences["all"]) for shard in shards) == 25
+
+
+def test_a_worker_plans_its_own_shard_as_the_whole_plan_places_it():
+    """A forked worker plans only its own share: the same profiles and events as the plan of
+    every shard gives it, and nothing of the others'."""
+    from journeylang.core.events import Event
+    profiles = [{"id": f"p{i}"} for i in range(30)]
+    events = [Event(i, f"p{i % 35}", "signup", {}) for i in range(60)]
+    whole = plan(None, profiles, events, None, 3)
+    for index in range(3):
+        mine = plan(None, profiles, events, None, 3, only=index)
+        assert mine.mine[index] == whole.mine[index] and mine.theirs[index] == whole.theirs[index]
+        assert [positions is None for positions in mine.mine] == [i != index for i in range(3)]
+
+
+def test_this_process_waits_for_its_workers_to_start_but_not_for_ever():
+    """Before it simulates its own shard, the command waits until every forked worker has
+    said it started (the hand-over needs this process's interpreter), at most `longest`."""
+    read, write = os.pipe()
+    try:
+        os.write(write, b"ss")
+        started = time.monotonic()
+        shards_module._started(read, 2, longest=5)
+        assert time.monotonic() - started < 1
+        started = time.monotonic()
+        shards_module._started(read, 1, longest=0.2)  # (nobody says so: it gives up)
+        assert 0.15 < time.monotonic() - started < 2
+    finally:
+        os.close(read)
+        os.close(write)
 
 
 def test_workers_below_one_are_refused():
