@@ -39,3 +39,19 @@ def test_a_short_fuzzing_campaign_finds_nothing(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert " cases tried " in result.stdout and "0 findings" in result.stdout
     assert not list(tmp_path.iterdir())
+
+
+def test_the_shard_locality_benchmark_compares_a_shard_with_a_block_of_its_size():
+    sys.path.insert(0, str(ROOT / "benchmarks" / "reference"))
+    import generate
+
+    from journeylang.shards import shards_of
+
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "shard_locality.py"),
+                             "2000", "--repeat", "1"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = [line.rsplit(maxsplit=3) for line in result.stdout.splitlines()[2:5]]
+    shard = shards_of((person["id"] for person in generate.profiles(2000, 0)), 2).count(0)
+    assert [row[0] for row in rows] == ["contiguous", "block, shard's times", "shard"]
+    assert {row[1] for row in rows} == {f"{shard:,}"}  # (the same number of profiles)
+    assert "per profile: shard / contiguous " in result.stdout
