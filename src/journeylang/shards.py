@@ -26,6 +26,7 @@ import operator
 import os
 import select
 import signal
+import sys
 import time
 import zlib
 from typing import Iterator
@@ -249,7 +250,7 @@ def simulate(common: Common, profiles, events, audiences, count: int,
                 _started(started[0], len(futures))
             here = [run_shard(0, _scaled(progress, len(events)))] if local else []
             by_id = profiles_by_id(profiles)  # (the work of one process too)
-            partials = here + [future.result() for future in futures]
+            partials = here + _results(futures)
         finally:
             _LOCAL = _STARTED = None
             gc.unfreeze()
@@ -259,6 +260,19 @@ def simulate(common: Common, profiles, events, audiences, count: int,
         for profile_id, profile in partial.changed.items():
             by_id[profile_id].update(profile)  # (`set` adds or replaces, never removes)
     return merge_reports(partials), merge_records(partials), by_id
+
+
+def _results(futures) -> list[Partial]:
+    """The shards' partial results, or a ShardError when a worker ended before its shard was
+    done (killed, say, or out of memory; on a cluster, once Dask has given up on it)."""
+    distributed = sys.modules.get("distributed")
+    ended = (concurrent.futures.BrokenExecutor,
+             *((distributed.KilledWorker,) if distributed is not None else ()))
+    try:
+        return [future.result() for future in futures]
+    except ended:
+        raise ShardError("a worker ended before its shard was done (killed, or out of "
+                         "memory?)") from None
 
 
 def _scaled(progress, whole: int):

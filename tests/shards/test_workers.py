@@ -199,6 +199,25 @@ def test_this_process_waits_for_its_workers_to_start_but_not_for_ever():
         os.close(write)
 
 
+COMMAND = os.getpid()
+
+
+def _ends_in_a_worker(shard, progress=None):
+    """A shard's run that ends its process abruptly, in a worker (not in the command)."""
+    if os.getpid() != COMMAND:
+        os._exit(3)
+    return _RUN_SHARD(shard, progress)
+
+
+_RUN_SHARD = shards_module.run_shard
+
+
+def test_a_worker_that_ends_abruptly_is_an_error_not_a_traceback(monkeypatch):
+    monkeypatch.setattr(shards_module, "run_shard", _ends_in_a_worker)
+    with pytest.raises(SimulationError, match="a worker ended before its shard was done"):
+        simulate(EXAMPLES / "welcome", workers=2)
+
+
 def test_workers_below_one_are_refused():
     with pytest.raises(SimulationError, match="workers must be at least 1"):
         simulate(EXAMPLES / "welcome", workers=0)
