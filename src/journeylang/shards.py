@@ -245,7 +245,7 @@ def simulate(common: Common, profiles, events, audiences, count: int,
         try:
             payloads = range(1, count) if local else split(
                 plan(common, profiles, events, audiences, count))
-            futures = [executor.submit(run_shard, payload) for payload in payloads]
+            futures = _submitted(executor, payloads)
             if local:
                 _started(started[0], len(futures))
             here = [run_shard(0, _scaled(progress, len(events)))] if local else []
@@ -260,6 +260,15 @@ def simulate(common: Common, profiles, events, audiences, count: int,
         for profile_id, profile in partial.changed.items():
             by_id[profile_id].update(profile)  # (`set` adds or replaces, never removes)
     return merge_reports(partials), merge_records(partials), by_id
+
+
+def _submitted(executor, payloads) -> list:
+    """The shards handed to the executor (which starts its worker processes at the first),
+    or a ShardError when the system cannot start them (too many processes, say)."""
+    try:
+        return [executor.submit(run_shard, payload) for payload in payloads]
+    except OSError as error:
+        raise ShardError(f"cannot start the worker processes ({error.strerror or error})") from None
 
 
 def _results(futures) -> list[Partial]:

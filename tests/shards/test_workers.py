@@ -218,6 +218,16 @@ def test_a_worker_that_ends_abruptly_is_an_error_not_a_traceback(monkeypatch):
         simulate(EXAMPLES / "welcome", workers=2)
 
 
+def test_workers_the_system_cannot_start_are_an_error_not_a_traceback(monkeypatch):
+    def fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", fork)
+    with pytest.raises(SimulationError, match="cannot start the worker processes "
+                                              r"\(Resource temporarily unavailable\)"):
+        simulate(EXAMPLES / "welcome", workers=2)
+
+
 def test_workers_below_one_are_refused():
     with pytest.raises(SimulationError, match="workers must be at least 1"):
         simulate(EXAMPLES / "welcome", workers=0)
