@@ -111,8 +111,9 @@ class Plan:
     profiles: dict | list  # as given
     ids: list[str]  # the profiles' ids, in their order
     events: list
-    mine: list[list[int] | None]  # per shard: where its profiles are in `profiles` (None:
-    theirs: list[list[int] | None]  # where its events are in `events`   a shard not planned)
+    mine: list[list[int] | None]  # per shard: where its profiles are in `profiles`
+    theirs: list[list[int] | None]  # per shard: where its events are in `events`
+    # (None for a shard not planned: a forked worker plans its own only)
     members: list  # per shard: its members of each audience
     places: list[dict]  # per shard: {audience: {id: place in the whole audience}}
     count: int
