@@ -28,6 +28,7 @@ import select
 import signal
 import sys
 import time
+import warnings
 import zlib
 from typing import Iterator
 
@@ -238,7 +239,7 @@ def simulate(common: Common, profiles, events, audiences, count: int,
     inputs that both a worker and this process write (a count of references, as an object is
     read) is then copied once, by the first to write, where two workers would each copy it."""
     global _LOCAL, _STARTED
-    with _executor(count, scheduler) as (executor, local):
+    with _executor(count, scheduler) as (executor, local, workers):
         started = os.pipe() if local else None
         if local:
             _LOCAL, _STARTED = (common, profiles, events, audiences, count), started[1]
@@ -251,7 +252,7 @@ def simulate(common: Common, profiles, events, audiences, count: int,
                 _started(started[0], len(futures))
             here = [run_shard(0, _scaled(progress, len(events)))] if local else []
             by_id = profiles_by_id(profiles)  # (the work of one process too)
-            partials = here + _results(futures)
+            partials = here + _results(futures, workers)
         finally:
             _LOCAL = _STARTED = None
             gc.unfreeze()
@@ -267,22 +268,42 @@ def _submitted(executor, payloads) -> list:
     """The shards handed to the executor (which starts its worker processes at the first),
     or a ShardError when the system cannot start them (too many processes, say)."""
     try:
-        return [executor.submit(run_shard, payload) for payload in payloads]
+        with warnings.catch_warnings():  # (Dask's advice on sending a shard's inputs with it:
+            warnings.filterwarnings("ignore", "Sending large graph", UserWarning)  # by design)
+            return [executor.submit(run_shard, payload) for payload in payloads]
     except OSError as error:
         raise ShardError(f"cannot start the worker processes ({error.strerror or error})") from None
 
 
-def _results(futures) -> list[Partial]:
+def _results(futures, workers=None) -> list[Partial]:
     """The shards' partial results, or a ShardError when a worker ended before its shard was
-    done (killed, say, or out of memory; on a cluster, once Dask has given up on it)."""
+    done (killed, say, or out of memory; on a cluster, once Dask has given up on it), or when
+    the cluster (`workers()`, how many it has) has had none for CONNECT_SECONDS."""
     distributed = sys.modules.get("distributed")
     ended = (concurrent.futures.BrokenExecutor,
              *((distributed.KilledWorker,) if distributed is not None else ()))
+    if workers is not None:
+        _while_workers(futures, workers)
     try:
         return [future.result() for future in futures]
     except ended:
         raise ShardError("a worker ended before its shard was done (killed, or out of "
                          "memory?)") from None
+
+
+def _while_workers(futures, workers, every: float = 1.0) -> None:
+    """Wait for `futures` while the cluster has workers: a shard waits for a worker as long as
+    it takes, and a cluster that has lost them all would keep the run waiting for ever."""
+    pending, since = futures, None
+    while pending:
+        pending = concurrent.futures.wait(pending, timeout=every).not_done
+        if not pending or workers():
+            since = None
+        elif since is None:
+            since = time.monotonic()
+        elif time.monotonic() - since > CONNECT_SECONDS:
+            raise ShardError(f"the Dask cluster has had no workers for {CONNECT_SECONDS} s, "
+                             "with shards still to run")
 
 
 def _scaled(progress, whole: int):
@@ -307,17 +328,18 @@ def _started(descriptor: int, workers: int, longest: float = 0.5) -> None:
 @contextlib.contextmanager
 def _executor(count: int, scheduler: str | None):
     """(an Executor, whether its workers are forks of this process, which find the shards
-    in memory instead of having them sent, and leave the first shard to this process)."""
+    in memory instead of having them sent, and leave the first shard to this process, and on
+    a cluster how to ask how many workers it has (else None))."""
     if scheduler is None:
         forks = "fork" in multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if forks else None)
         with concurrent.futures.ProcessPoolExecutor(
                 count - 1 if forks else count, mp_context=context,
                 initializer=_end_with, initargs=(os.getpid(),)) as executor:
-            yield executor, forks
+            yield executor, forks, None
         return
     with cluster(scheduler) as client:
-        yield client.get_executor(), False
+        yield client.get_executor(), False, lambda: len(client.nthreads())
 
 
 PR_SET_PDEATHSIG = 1  # (Linux's prctl: the signal a process gets when its parent ends)
@@ -348,7 +370,9 @@ def dask():
 
 @contextlib.contextmanager
 def cluster(scheduler: str):
-    """A client of the Dask cluster at `scheduler`, or a ShardError saying why not."""
+    """A client of the Dask cluster at `scheduler`, once it has a worker, or a ShardError
+    saying why not (no scheduler there, or none of its workers joined within
+    CONNECT_SECONDS)."""
     distributed = dask()
     try:
         client = distributed.Client(scheduler, timeout=CONNECT_SECONDS, set_as_default=False)
@@ -356,6 +380,12 @@ def cluster(scheduler: str):
         raise ShardError(f"cannot reach the Dask scheduler at {scheduler} within "
                          f"{CONNECT_SECONDS} s ({error})") from None
     try:
+        try:
+            client.wait_for_workers(1, timeout=CONNECT_SECONDS)
+        except (OSError, TimeoutError) as error:
+            raise ShardError(f"the Dask scheduler at {scheduler} has no workers (none joined "
+                             f"within {CONNECT_SECONDS} s; start one with `dask worker "
+                             f"{scheduler}`)") from None
         yield client
     finally:
         client.close()

@@ -4,9 +4,12 @@ missing, is a clear error."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import io
 import json
 import sys
+import threading
+import time
 
 import pytest
 
@@ -57,3 +60,25 @@ def test_without_dask_the_error_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(SimulationError, match=r"pip install 'journeylang\[dask\]'"):
         simulate(CASES / "run" / "consent-suppressed", scheduler="tcp://127.0.0.1:9")
+
+
+def test_a_scheduler_without_workers_is_an_error_not_a_hang(monkeypatch):
+    """A scheduler started with no worker yet: the run says so instead of waiting for ever."""
+    monkeypatch.setattr(shards, "CONNECT_SECONDS", 1)
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None) as empty:
+        started = time.monotonic()
+        with pytest.raises(SimulationError, match="has no workers .*start one with `dask worker"):
+            simulate(CASES / "run" / "consent-suppressed", scheduler=empty.scheduler_address)
+        assert time.monotonic() - started < 30
+
+
+def test_a_cluster_that_loses_its_workers_is_an_error_not_a_hang(monkeypatch):
+    """Shards still to run, and no worker left to run them for CONNECT_SECONDS: an error."""
+    monkeypatch.setattr(shards, "CONNECT_SECONDS", 0.2)
+    never = concurrent.futures.Future()
+    with pytest.raises(shards.ShardError, match="no workers for 0.2 s"):
+        shards._while_workers([never], lambda: 0, every=0.05)
+    done = concurrent.futures.Future()  # with a worker, however long the shard takes
+    threading.Timer(0.5, done.set_result, [None]).start()
+    shards._while_workers([done], lambda: 1, every=0.05)
+    assert done.done()
