@@ -163,11 +163,13 @@ def run(path, profiles, events, audiences, datasources, actions, scenario, start
     if start is not None and until is not None and until < start:
         raise click.BadParameter("it is before --start", param_hint="--until")
     if scheduler is not None:  # the extra journeylang[dask]: without it, a usage error
-        from .shards import ShardError, dask
+        from .shards import ShardError, address_problem, dask
         try:
             dask()
         except ShardError as error:
             raise click.UsageError(str(error)) from None
+        if (problem := address_problem(scheduler)) is not None:
+            raise click.BadParameter(problem, param_hint="--scheduler")
     workspace = _load([path])
     for written, what in ((html_path, "the report"), (audiences_out, "the saved audiences")):
         if written is not None:

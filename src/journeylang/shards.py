@@ -368,12 +368,35 @@ def dask():
     return distributed
 
 
+def address_problem(scheduler: str) -> str | None:
+    """What is wrong with `scheduler` as the address of a Dask scheduler, or None: a scheme
+    Dask knows (tcp:// when none is given) and, over TCP or TLS, a host and a port."""
+    from distributed.comm import parse_address, parse_host_port
+    from distributed.comm.registry import get_backend
+
+    try:
+        scheme, location = parse_address(scheduler)
+        get_backend(scheme)
+        if scheme in ("tcp", "tls"):
+            parse_host_port(location)
+    except ValueError as error:
+        text = str(error)
+        reason = ("no port" if "missing port" in text else
+                  "its port is not a number" if "invalid literal" in text else text)
+        return (f"{scheduler!r} is not the address of a Dask scheduler ({reason}; "
+                "tcp://HOST:PORT, as `dask scheduler` prints it)")
+    return None
+
+
 @contextlib.contextmanager
 def cluster(scheduler: str):
     """A client of the Dask cluster at `scheduler`, once it has a worker, or a ShardError
     saying why not (no scheduler there, or none of its workers joined within
     CONNECT_SECONDS)."""
     distributed = dask()
+    problem = address_problem(scheduler)
+    if problem is not None:
+        raise ShardError(problem)
     try:
         client = distributed.Client(scheduler, timeout=CONNECT_SECONDS, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as error:

@@ -82,3 +82,9 @@ def test_a_cluster_that_loses_its_workers_is_an_error_not_a_hang(monkeypatch):
     threading.Timer(0.5, done.set_result, [None]).start()
     shards._while_workers([done], lambda: 1, every=0.05)
     assert done.done()
+
+
+def test_an_address_that_is_none_is_an_error_before_any_connection():
+    with pytest.raises(SimulationError, match=r"'tcp://127.0.0.1' is not the address of a Dask "
+                                              r"scheduler \(no port; tcp://HOST:PORT"):
+        simulate(CASES / "run" / "consent-suppressed", scheduler="tcp://127.0.0.1")
