@@ -1,11 +1,11 @@
-"""`--scheduler`: the same shards on a Dask cluster (an in-process one here) give the report of
-one process and leave the profiles as it does; a scheduler that does not answer, or Dask
-missing, is a clear error."""
+"""`--scheduler`: the same shards on a Dask cluster (an in-process one here) give, for every
+run case and example, the report of one process and leave the profiles as it does; a
+scheduler that does not answer, has no workers or loses them, an address that is none, or
+Dask missing, is a clear error."""
 
 from __future__ import annotations
 
 import concurrent.futures
-import io
 import json
 import sys
 import threading
@@ -17,6 +17,8 @@ from journeylang.run import SimulationError, simulate
 from journeylang import shards
 
 from ..conftest import CASES, EXAMPLES
+from .test_workers import (EXAMPLE_DIRS, RUN_CASES, by_profile, reached_a_limit, run_case,
+                           shares_items, shares_limits)
 
 distributed = pytest.importorskip("distributed")
 
@@ -30,17 +32,49 @@ def scheduler():
 
 @pytest.mark.parametrize("name", ["behaviours-seeded", "fork-join-primary", "consent-suppressed",
                                   "set-profile-seen-by-another-journey"])
-def test_a_cluster_gives_the_report_and_trace_of_one_process(name, scheduler, monkeypatch):
+def test_more_shards_than_the_cluster_has_threads_give_the_same_report(name, scheduler,
+                                                                        monkeypatch):
     case = CASES / "run" / name
     monkeypatch.chdir(case)
     options = {"scenario": "scenario.toml"} if (case / "scenario.toml").exists() else {}
-    alone, sharded = io.StringIO(), io.StringIO()
-    one = simulate(".", trace=alone, **options)
-    on_cluster = simulate(".", trace=sharded, scheduler=scheduler, **options)
-    assert on_cluster.report == one.report
-    assert on_cluster.profiles == one.profiles  # as the run left them
-    assert simulate(".", scheduler=scheduler, workers=3, **options).report == one.report
-    assert sharded.getvalue() == alone.getvalue()
+    one = simulate(".", **options)
+    three = simulate(".", scheduler=scheduler, workers=3, **options)
+    assert three.report == one.report and three.profiles == one.profiles
+
+
+@pytest.mark.parametrize("case", RUN_CASES, ids=[case.name for case in RUN_CASES])
+def test_every_run_case_gives_on_a_cluster_the_report_of_one_process(case, scheduler,
+                                                                      monkeypatch):
+    """As tests/shards/test_workers.py does with two worker processes: the report byte for
+    byte, the profiles as one process leaves them, and the trace the same records."""
+    report, trace, profiles = run_case(case, monkeypatch)
+    on_cluster, cluster_trace, cluster_profiles = run_case(case, monkeypatch, scheduler=scheduler)
+    if shares_limits(case) and (reached_a_limit(report) or reached_a_limit(on_cluster)):
+        return  # each shard kept its share of the limits: tests/shards/test_limits.py
+    assert on_cluster == report
+    assert cluster_profiles == profiles
+    if shares_items(case):
+        assert by_profile(cluster_trace) == by_profile(trace)
+    else:
+        assert cluster_trace == trace
+
+
+@pytest.mark.parametrize("example", EXAMPLE_DIRS, ids=[path.name for path in EXAMPLE_DIRS])
+def test_every_example_gives_on_a_cluster_the_report_of_one_process(example, scheduler,
+                                                                    monkeypatch):
+    monkeypatch.chdir(example)
+    scenario = "scenario.toml" if (example / "scenario.toml").exists() else None
+
+    def run(**options):
+        result = simulate(".", scenario=scenario, **options)
+        result.report.pop("one_process", None)  # a run that stayed in one process says why
+        result.report.pop("limits_shared", None)  # and one over shards how it shared limits
+        return json.dumps(result.report, indent=2), result.profiles
+
+    (one, profiles), (sharded, sharded_profiles) = run(), run(scheduler=scheduler)
+    if not (shares_limits(example) and (reached_a_limit(one) or reached_a_limit(sharded))):
+        assert sharded == one
+        assert sharded_profiles == profiles
 
 
 def test_a_cluster_shares_the_actions_limits_as_worker_processes_do(scheduler, monkeypatch):
