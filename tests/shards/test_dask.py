@@ -25,8 +25,10 @@ distributed = pytest.importorskip("distributed")
 
 @pytest.fixture(scope="module")
 def scheduler():
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
-                                  dashboard_address=None) as cluster:
+    """A local cluster of two worker processes, a thread each, behind a scheduler on
+    127.0.0.1: every shard and partial result crosses a socket, pickled, as on a real one."""
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as cluster:
         yield cluster.scheduler_address
 
 
