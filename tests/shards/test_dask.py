@@ -6,7 +6,6 @@ Dask missing, is a clear error."""
 from __future__ import annotations
 
 import concurrent.futures
-import json
 import sys
 import threading
 import time
@@ -17,8 +16,8 @@ from journeylang.run import SimulationError, simulate
 from journeylang import shards
 
 from ..conftest import CASES, EXAMPLES
-from .test_workers import (EXAMPLE_DIRS, RUN_CASES, by_profile, reached_a_limit, run_case,
-                           shares_items, shares_limits)
+from .test_workers import (EXAMPLE_DIRS, RUN_CASES, assert_case_runs_as_one_process,
+                           assert_example_runs_as_one_process)
 
 distributed = pytest.importorskip("distributed")
 
@@ -47,36 +46,15 @@ def test_more_shards_than_the_cluster_has_threads_give_the_same_report(name, sch
 @pytest.mark.parametrize("case", RUN_CASES, ids=[case.name for case in RUN_CASES])
 def test_every_run_case_gives_on_a_cluster_the_report_of_one_process(case, scheduler,
                                                                       monkeypatch):
-    """As tests/shards/test_workers.py does with two worker processes: the report byte for
-    byte, the profiles as one process leaves them, and the trace the same records."""
-    report, trace, profiles = run_case(case, monkeypatch)
-    on_cluster, cluster_trace, cluster_profiles = run_case(case, monkeypatch, scheduler=scheduler)
-    if shares_limits(case) and (reached_a_limit(report) or reached_a_limit(on_cluster)):
-        return  # each shard kept its share of the limits: tests/shards/test_limits.py
-    assert on_cluster == report
-    assert cluster_profiles == profiles
-    if shares_items(case):
-        assert by_profile(cluster_trace) == by_profile(trace)
-    else:
-        assert cluster_trace == trace
+    """As with two worker processes (tests/shards/test_workers.py): the report byte for byte,
+    the profiles as one process leaves them, and the same trace."""
+    assert_case_runs_as_one_process(case, monkeypatch, scheduler=scheduler)
 
 
 @pytest.mark.parametrize("example", EXAMPLE_DIRS, ids=[path.name for path in EXAMPLE_DIRS])
 def test_every_example_gives_on_a_cluster_the_report_of_one_process(example, scheduler,
                                                                     monkeypatch):
-    monkeypatch.chdir(example)
-    scenario = "scenario.toml" if (example / "scenario.toml").exists() else None
-
-    def run(**options):
-        result = simulate(".", scenario=scenario, **options)
-        result.report.pop("one_process", None)  # a run that stayed in one process says why
-        result.report.pop("limits_shared", None)  # and one over shards how it shared limits
-        return json.dumps(result.report, indent=2), result.profiles
-
-    (one, profiles), (sharded, sharded_profiles) = run(), run(scheduler=scheduler)
-    if not (shares_limits(example) and (reached_a_limit(one) or reached_a_limit(sharded))):
-        assert sharded == one
-        assert sharded_profiles == profiles
+    assert_example_runs_as_one_process(example, monkeypatch, scheduler=scheduler)
 
 
 def test_a_cluster_shares_the_actions_limits_as_worker_processes_do(scheduler, monkeypatch):

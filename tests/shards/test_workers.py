@@ -85,12 +85,15 @@ def by_profile(trace: str) -> dict[str, list[dict]]:
     return records
 
 
-@pytest.mark.parametrize("case", RUN_CASES, ids=[case.name for case in RUN_CASES])
-def test_two_workers_give_the_report_and_trace_of_one(case, monkeypatch):
+def assert_case_runs_as_one_process(case, monkeypatch, **options) -> None:
+    """With `options` (workers, a scheduler), the case's report byte for byte and its profiles
+    are those of one process, and its trace the same bytes (or, where a lifecycle step ends
+    instances in several shards at one instant, the same records in time order and in each
+    profile's order), unless a shard reached its share of an action's limits."""
     report, trace, profiles = run_case(case, monkeypatch)
-    sharded_report, sharded_trace, sharded_profiles = run_case(case, monkeypatch, workers=2)
+    sharded_report, sharded_trace, sharded_profiles = run_case(case, monkeypatch, **options)
     if shares_limits(case) and (reached_a_limit(report) or reached_a_limit(sharded_report)):
-        return  # each worker kept its share of the limits: tests/shards/test_limits.py
+        return  # each shard kept its share of the limits: tests/shards/test_limits.py
     assert sharded_report == report
     assert sharded_profiles == profiles
     if not shares_items(case):
@@ -101,27 +104,38 @@ def test_two_workers_give_the_report_and_trace_of_one(case, monkeypatch):
     assert by_profile(sharded_trace) == by_profile(trace)
 
 
+@pytest.mark.parametrize("case", RUN_CASES, ids=[case.name for case in RUN_CASES])
+def test_two_workers_give_the_report_and_trace_of_one(case, monkeypatch):
+    assert_case_runs_as_one_process(case, monkeypatch, workers=2)
+
+
 def test_enough_cases_are_byte_identical():
     """Most cases have no shared items: their trace is compared byte for byte."""
     assert sum(not shares_items(case) for case in RUN_CASES) >= 50
 
 
-@pytest.mark.parametrize("example", EXAMPLE_DIRS, ids=[path.name for path in EXAMPLE_DIRS])
-def test_every_example_gives_the_same_report_with_two_workers(example, monkeypatch):
-    """As `journey run EXAMPLE --workers 2` does (the command itself: tests/cases/cli)."""
+def assert_example_runs_as_one_process(example, monkeypatch, **options) -> None:
+    """The example's report (as JSON) and profiles with `options` (workers, a scheduler) are
+    those of one process, unless a shard reached its share of an action's limits."""
     monkeypatch.chdir(example)
     scenario = "scenario.toml" if (example / "scenario.toml").exists() else None
 
     def run(**options):
         result = simulate(".", scenario=scenario, **options)
         result.report.pop("one_process", None)  # a run that stayed in one process says why
-        result.report.pop("limits_shared", None)  # and one over workers how it shared limits
+        result.report.pop("limits_shared", None)  # and one over shards how it shared limits
         return json.dumps(result.report, indent=2), result.profiles
 
-    (one, profiles), (two, sharded_profiles) = run(), run(workers=2)
-    if not (shares_limits(example) and (reached_a_limit(one) or reached_a_limit(two))):
-        assert two == one
+    (one, profiles), (sharded, sharded_profiles) = run(), run(**options)
+    if not (shares_limits(example) and (reached_a_limit(one) or reached_a_limit(sharded))):
+        assert sharded == one
         assert sharded_profiles == profiles
+
+
+@pytest.mark.parametrize("example", EXAMPLE_DIRS, ids=[path.name for path in EXAMPLE_DIRS])
+def test_every_example_gives_the_same_report_with_two_workers(example, monkeypatch):
+    """As `journey run EXAMPLE --workers 2` does (the command itself: tests/cases/cli)."""
+    assert_example_runs_as_one_process(example, monkeypatch, workers=2)
 
 
 def test_the_profiles_a_shard_changed_are_the_caller_s_own(monkeypatch):
