@@ -79,7 +79,7 @@ def test_without_dask_the_error_says_how_to_install_it(monkeypatch):
 def test_a_scheduler_without_workers_is_an_error_not_a_hang(monkeypatch):
     """A scheduler started with no worker yet: the run says so instead of waiting for ever."""
     monkeypatch.setattr(shards, "CONNECT_SECONDS", 1)
-    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None) as empty:
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=":0") as empty:
         started = time.monotonic()
         with pytest.raises(SimulationError, match="has no workers .*start one with `dask worker"):
             simulate(CASES / "run" / "consent-suppressed", scheduler=empty.scheduler_address)
