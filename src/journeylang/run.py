@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import io
 import itertools
@@ -212,32 +213,34 @@ def _simulate(paths, *, profiles, events, audiences, datasources, actions, scena
 
     if workers is not None and workers < 1:
         raise SimulationError(f"workers must be at least 1, not {workers}")
+    connection = contextlib.ExitStack()  # the cluster's client, one for the whole run
     try:
-        count = shards.shard_count(workers, scheduler)
+        client = None if scheduler is None else connection.enter_context(
+            shards.cluster(scheduler))
     except shards.ShardError as error:
         raise SimulationError(str(error)) from None
-    one_process = shards.one_process_because(workspace, profiles, audiences, count) \
-        if count > 1 or scheduler is not None else None
-    if one_process is not None:
-        count, scheduler = 1, None
-    if count > 1 or scheduler is not None:
-        common = shards.Common(
-            workspace, [d for p in programs for d in p.audiences], datasources, actions,
-            tuple(scene.lifecycle), tuple(scene.behaviours), seed, start, until,
-            lock_statuses(lock), built_in, bool(observers))
-        try:
-            report, merged, by_id = shards.simulate(common, profiles, events, audiences, count,
-                                                    scheduler, progress)
-            observer = fan_out(observers)
-            for record in merged if observer is not None else ():
-                observer(record)
-        except shards.ShardError as error:
-            raise SimulationError(str(error)) from None
-        except (TimeError, TraceError) as error:
-            raise SimulationError(str(error)) from None
-        finally:
-            _close_trace(writer, trace_file, trace)
-        return SimulationResult(report, records, diagnostics, by_id, events)
+    with connection:
+        count = shards.shard_count(workers, client)
+        one_process = shards.one_process_because(workspace, profiles, audiences, count) \
+            if count > 1 or client is not None else None
+        if one_process is not None:
+            count, client = 1, None
+        if count > 1 or client is not None:
+            common = shards.Common(
+                workspace, [d for p in programs for d in p.audiences], datasources, actions,
+                tuple(scene.lifecycle), tuple(scene.behaviours), seed, start, until,
+                lock_statuses(lock), built_in, bool(observers))
+            try:
+                report, merged, by_id = shards.simulate(common, profiles, events, audiences,
+                                                        count, client, progress)
+                observer = fan_out(observers)
+                for record in merged if observer is not None else ():
+                    observer(record)
+            except (shards.ShardError, TimeError, TraceError) as error:
+                raise SimulationError(str(error)) from None
+            finally:
+                _close_trace(writer, trace_file, trace)
+            return SimulationResult(report, records, diagnostics, by_id, events)
 
     try:
         simulation = Simulation(

@@ -26,11 +26,10 @@ import operator
 import os
 import select
 import signal
-import sys
 import time
 import warnings
 import zlib
-from typing import Iterator
+from typing import Callable, Iterator
 
 import attrs
 import msgspec
@@ -179,10 +178,17 @@ def split(whole: Plan) -> list[Shard]:
     return [one_shard(whole, index) for index in range(whole.count)]
 
 
-_LOCAL: tuple | None = None  # the whole run's inputs, (common, profiles, events, audiences,
-# count), which a forked worker finds in its parent's memory and takes its own shard of,
-# reading only its own profiles and events
-_STARTED: int | None = None  # where a forked worker says it has started (a pipe's end)
+@attrs.frozen
+class _Forked:
+    """What a forked worker finds in its command's memory: the whole run's inputs (common,
+    profiles, events, audiences, count), of which it plans and takes its own shard, reading
+    only its own profiles and events, and the pipe's end where it says it has started."""
+
+    inputs: tuple
+    started: int
+
+
+_LOCAL: _Forked | None = None
 
 
 def run_shard(shard: Shard | int, progress=None) -> Partial:
@@ -190,9 +196,9 @@ def run_shard(shard: Shard | int, progress=None) -> Partial:
     plans its own share of the inputs); `progress(done, total)` is told of its events."""
     if isinstance(shard, int):
         assert _LOCAL is not None
-        if _STARTED is not None and shard:
-            os.write(_STARTED, b"s")
-        shard = one_shard(plan(*_LOCAL, only=shard), shard)
+        if shard:  # (a worker's; this process runs the first)
+            os.write(_LOCAL.started, b"s")
+        shard = one_shard(plan(*_LOCAL.inputs, only=shard), shard)
     common = shard.common
     records: list[tuple[tuple, int, Record]] = []
     clock = None
@@ -225,8 +231,9 @@ def run_shard(shard: Shard | int, progress=None) -> Partial:
 
 
 def simulate(common: Common, profiles, events, audiences, count: int,
-             scheduler: str | None = None, progress=None) -> tuple[dict, Iterator[Record], dict]:
-    """Run the inputs in `count` shards, in processes or on the Dask cluster at `scheduler`;
+             client=None, progress=None) -> tuple[dict, Iterator[Record], dict]:
+    """Run the inputs in `count` shards, in processes or on the Dask cluster of `client`
+    (`cluster()`'s);
     the merged report, the merged records (none unless watched) and the profiles by id as the
     run left them: each profile a shard changed (`set profile`) is updated in place with the
     shard's, as one process changes the profiles it was given.
@@ -238,23 +245,23 @@ def simulate(common: Common, profiles, events, audiences, count: int,
     events as a share of the whole input's (the shards go at about one pace). A page of the
     inputs that both a worker and this process write (a count of references, as an object is
     read) is then copied once, by the first to write, where two workers would each copy it."""
-    global _LOCAL, _STARTED
-    with _executor(count, scheduler) as (executor, local, workers):
-        started = os.pipe() if local else None
-        if local:
-            _LOCAL, _STARTED = (common, profiles, events, audiences, count), started[1]
+    global _LOCAL
+    with _pool(count, client) as pool:
+        started = os.pipe() if pool.forks else None
+        if pool.forks:
+            _LOCAL = _Forked((common, profiles, events, audiences, count), started[1])
             gc.freeze()
         try:
-            payloads = range(1, count) if local else split(
+            payloads = range(1, count) if pool.forks else split(
                 plan(common, profiles, events, audiences, count))
-            futures = _submitted(executor, payloads)
-            if local:
+            futures = _submitted(pool.executor, payloads)
+            if pool.forks:
                 _started(started[0], len(futures))
-            here = [run_shard(0, _scaled(progress, len(events)))] if local else []
+            here = [run_shard(0, _scaled(progress, len(events)))] if pool.forks else []
             by_id = profiles_by_id(profiles)  # (the work of one process too)
-            partials = here + _results(futures, workers)
+            partials = here + _results(futures, pool)
         finally:
-            _LOCAL = _STARTED = None
+            _LOCAL = None
             gc.unfreeze()
             for descriptor in started or ():
                 os.close(descriptor)
@@ -275,18 +282,15 @@ def _submitted(executor, payloads) -> list:
         raise ShardError(f"cannot start the worker processes ({error.strerror or error})") from None
 
 
-def _results(futures, workers=None) -> list[Partial]:
+def _results(futures, pool: _Pool) -> list[Partial]:
     """The shards' partial results, or a ShardError when a worker ended before its shard was
     done (killed, say, or out of memory; on a cluster, once Dask has given up on it), or when
-    the cluster (`workers()`, how many it has) has had none for CONNECT_SECONDS."""
-    distributed = sys.modules.get("distributed")
-    ended = (concurrent.futures.BrokenExecutor,
-             *((distributed.KilledWorker,) if distributed is not None else ()))
-    if workers is not None:
-        _while_workers(futures, workers)
+    the cluster has had no workers for CONNECT_SECONDS."""
+    if pool.workers is not None:
+        _while_workers(futures, pool.workers)
     try:
         return [future.result() for future in futures]
-    except ended:
+    except pool.ended:
         raise ShardError("a worker ended before its shard was done (killed, or out of "
                          "memory?)") from None
 
@@ -325,21 +329,37 @@ def _started(descriptor: int, workers: int, longest: float = 0.5) -> None:
         workers -= len(os.read(descriptor, workers))
 
 
+@attrs.frozen
+class _Pool:
+    """Where the shards run: an Executor, whether its workers are forks of this process
+    (which find the inputs in memory instead of having them sent, and leave the first shard
+    to this process), what its futures raise when a worker ended before its shard was done,
+    and on a cluster how many workers it has (else None)."""
+
+    executor: concurrent.futures.Executor
+    forks: bool
+    ended: tuple[type[BaseException], ...]
+    workers: Callable[[], int] | None = None
+
+
 @contextlib.contextmanager
-def _executor(count: int, scheduler: str | None):
-    """(an Executor, whether its workers are forks of this process, which find the shards
-    in memory instead of having them sent, and leave the first shard to this process, and on
-    a cluster how to ask how many workers it has (else None))."""
-    if scheduler is None:
+def _pool(count: int, client):
+    """The worker processes of a run in `count` shards, or the cluster of `client`."""
+    if client is None:
         forks = "fork" in multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if forks else None)
         with concurrent.futures.ProcessPoolExecutor(
                 count - 1 if forks else count, mp_context=context,
                 initializer=_end_with, initargs=(os.getpid(),)) as executor:
-            yield executor, forks, None
+            yield _Pool(executor, forks, (concurrent.futures.BrokenExecutor,))
         return
-    with cluster(scheduler) as client:
-        yield client.get_executor(), False, lambda: len(client.nthreads())
+    yield cluster_pool(client)
+
+
+def cluster_pool(client) -> _Pool:
+    """A Dask cluster's client as a pool: its executor, its workers counted."""
+    return _Pool(client.get_executor(), False, (dask().KilledWorker,),
+                 lambda: len(client.nthreads()))
 
 
 PR_SET_PDEATHSIG = 1  # (Linux's prctl: the signal a process gets when its parent ends)
@@ -414,17 +434,15 @@ def cluster(scheduler: str):
         client.close()
 
 
-def shard_count(workers: int | None, scheduler: str | None) -> int:
+def shard_count(workers: int | None, client=None) -> int:
     """How many shards a run has: `workers`, or without it one in a process of its own, and
-    on a cluster as many as its workers have threads. (When the language has orchestrated
-    campaigns, a workspace holding one runs in one process whatever `workers` says, and the
-    report's header says so (§9): that rule belongs here.)"""
+    on the cluster of `client` as many as its workers have threads (what must still run in
+    one process whatever the count: `one_process_because`)."""
     if workers is not None:
         return workers
-    if scheduler is None:
+    if client is None:
         return 1
-    with cluster(scheduler) as client:
-        return max(1, sum(client.nthreads().values()))
+    return max(1, sum(client.nthreads().values()))
 
 
 def share_of_limit(limit: int, index: int, count: int) -> int:

@@ -104,10 +104,11 @@ def test_an_address_that_is_none_is_an_error_before_any_connection():
         simulate(CASES / "run" / "consent-suppressed", scheduler="tcp://127.0.0.1")
 
 
-def test_a_shard_dask_gave_up_on_is_an_error_saying_a_worker_ended():
+def test_a_shard_dask_gave_up_on_is_an_error_saying_a_worker_ended(scheduler):
     """Dask retries a shard whose worker died, then gives up on it (KilledWorker)."""
     given_up = concurrent.futures.Future()
     given_up.set_exception(distributed.KilledWorker("run_shard-0", "tcp://127.0.0.1:1",
                                                     allowed_failures=3))
-    with pytest.raises(shards.ShardError, match="a worker ended before its shard was done"):
-        shards._results([given_up], lambda: 1)
+    with shards.cluster(scheduler) as client:
+        with pytest.raises(shards.ShardError, match="a worker ended before its shard was done"):
+            shards._results([given_up], shards.cluster_pool(client))
