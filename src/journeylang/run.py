@@ -29,7 +29,7 @@ from .runtime.actions import limits_of
 from .runtime.caps import caps_of
 from .runtime.entry import scheduled_reads
 from .runtime.records import Record, fan_out
-from .runtime.simulation import Simulation, fewer_collections, saved_audiences
+from .runtime.simulation import Simulation, fewer_collections, profiles_by_id, saved_audiences
 from .core.instants import TimeError, check_instant, format_instant, parse_instant
 from .runtime.trace import TraceError, TraceWriter
 from .workspace import Workspace, load
@@ -58,9 +58,18 @@ class SimulationResult:
     report: dict
     records: list[Record] | None = None
     diagnostics: list[Diagnostic] = attrs.Factory(list)
-    profiles: dict[str, dict] = attrs.Factory(dict)
+    # by id, or the list as given (a run in shards), made a dict by id the first time it is read
+    _profiles: dict[str, dict] | list[dict] = attrs.field(
+        factory=dict, eq=profiles_by_id, repr=False)
     events: list[Event] = attrs.Factory(list)
     saved_audiences: dict[str, list[str]] = attrs.Factory(dict)  # by the campaigns' `save`
+
+    @property
+    def profiles(self) -> dict[str, dict]:
+        """The profiles by id as the run left them (the very dicts given, changed in place)."""
+        if not isinstance(self._profiles, dict):
+            self._profiles = profiles_by_id(self._profiles)
+        return self._profiles
 
     def sends(self) -> dict[tuple[str, str], int]:
         """Messages sent, per (channel, message), over every journey and version."""
@@ -231,7 +240,7 @@ def _simulate(paths, *, profiles, events, audiences, datasources, actions, scena
                 tuple(scene.lifecycle), tuple(scene.behaviours), seed, start, until,
                 lock_statuses(lock), built_in, bool(observers))
             try:
-                report, merged, by_id = shards.simulate(common, profiles, events, audiences,
+                report, merged, given = shards.simulate(common, profiles, events, audiences,
                                                         count, client, progress)
                 observer = fan_out(observers)
                 for record in merged if observer is not None else ():
@@ -240,7 +249,7 @@ def _simulate(paths, *, profiles, events, audiences, datasources, actions, scena
                 raise SimulationError(str(error)) from None
             finally:
                 _close_trace(writer, trace_file, trace)
-            return SimulationResult(report, records, diagnostics, by_id, events)
+            return SimulationResult(report, records, diagnostics, given, events)
 
     try:
         simulation = Simulation(

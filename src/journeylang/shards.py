@@ -231,12 +231,14 @@ def run_shard(shard: Shard | int, progress=None) -> Partial:
 
 
 def simulate(common: Common, profiles, events, audiences, count: int,
-             client=None, progress=None) -> tuple[dict, Iterator[Record], dict]:
+             client=None, progress=None) -> tuple[dict, Iterator[Record], dict | list]:
     """Run the inputs in `count` shards, in processes or on the Dask cluster of `client`
     (`cluster()`'s);
-    the merged report, the merged records (none unless watched) and the profiles by id as the
-    run left them: each profile a shard changed (`set profile`) is updated in place with the
-    shard's, as one process changes the profiles it was given.
+    the merged report, the merged records (none unless watched) and the profiles as the run
+    left them: each profile a shard changed (`set profile`) is updated in place with the
+    shard's, as one process changes the profiles it was given, and they are handed back as
+    given (a list, or a dict by id) when no shard changed any (SimulationResult makes a list
+    a dict by id once it is asked for).
 
     In processes, this one forks a worker for each shard but the first, which finds the
     inputs in memory (frozen out of the garbage collector's walks, which would otherwise copy
@@ -258,17 +260,18 @@ def simulate(common: Common, profiles, events, audiences, count: int,
             if pool.forks:
                 _started(started[0], len(futures))
             here = [run_shard(0, _scaled(progress, len(events)))] if pool.forks else []
-            by_id = profiles_by_id(profiles)  # (the work of one process too)
             partials = here + _results(futures, pool)
         finally:
             _LOCAL = None
             gc.unfreeze()
             for descriptor in started or ():
                 os.close(descriptor)
-    for partial in partials:
-        for profile_id, profile in partial.changed.items():
-            by_id[profile_id].update(profile)  # (`set` adds or replaces, never removes)
-    return merge_reports(partials), merge_records(partials), by_id
+    if any(partial.changed for partial in partials):
+        profiles = profiles_by_id(profiles)
+        for partial in partials:
+            for profile_id, profile in partial.changed.items():
+                profiles[profile_id].update(profile)  # (`set` adds or replaces, never removes)
+    return merge_reports(partials), merge_records(partials), profiles
 
 
 def _submitted(executor, payloads) -> list:
