@@ -16,16 +16,19 @@ several shards at one instant, which keep time order and each profile's order)."
 
 from __future__ import annotations
 
+import array
 import concurrent.futures
 import contextlib
 import gc
 import heapq
 import itertools
+import mmap
 import multiprocessing
 import operator
 import os
 import select
 import signal
+import threading
 import time
 import warnings
 import zlib
@@ -59,6 +62,48 @@ def shard_of(profile_id: str, shards: int) -> int:
 def shards_of(profile_ids, count: int) -> list[int]:
     """`shard_of` each id, in C-level passes."""
     return list(map(count.__rmod__, map(zlib.crc32, map(str.encode, map(str, profile_ids)))))
+
+
+class Hashed:
+    """Every profile's and every event's shard, worked out by the `count` forked processes of
+    a run together, in memory they share: each hashes one slice of the ids, reading (and so
+    copying, page by page, out of the memory it shares with the others) only that slice's
+    profiles and events, then reads the others' slices. A process whose slice is not done
+    within `wait` seconds (a worker that never started, or ended) is not waited for longer:
+    the one waiting hashes that slice itself."""
+
+    def __init__(self, profiles, events, count: int):
+        self.inputs, self.count = (profiles, events), count
+        self.sizes = (len(profiles), len(events))
+        self.memory = mmap.mmap(-1, 4 * (sum(self.sizes) + 1))
+        self.table = memoryview(self.memory).cast("B" if count <= 256 else "I")
+        self.done = mmap.mmap(-1, count)  # a slice's byte is set once its shards are written
+        self.barrier = multiprocessing.get_context("fork").Barrier(count)
+
+    def shards(self, index: int, wait: float = 10.0) -> tuple:
+        """Each profile's shard and each event's, once process `index` has hashed its slice and
+        the others theirs."""
+        self.hash_slice(index)
+        try:
+            self.barrier.wait(wait)
+        except threading.BrokenBarrierError:  # (every process waiting is told at once)
+            for other in range(self.count):
+                if not self.done[other]:
+                    self.hash_slice(other)
+        profiles = self.sizes[0]
+        return self.table[:profiles], self.table[profiles:sum(self.sizes)]
+
+    def hash_slice(self, index: int) -> None:
+        """Write the shards of slice `index` of the profiles and of the events."""
+        offset = 0
+        for items, ids_of in zip(self.inputs, (_ids, _event_profiles)):
+            low, high = (len(items) * place // self.count for place in (index, index + 1))
+            ids = (itertools.islice(items, low, high) if isinstance(items, dict)  # (its keys)
+                   else ids_of(items[low:high]))
+            self.table[offset + low:offset + high] = array.array(
+                self.table.format, shards_of(ids, self.count))
+            offset += len(items)
+        self.done[index] = 1
 
 
 @attrs.frozen
@@ -109,7 +154,6 @@ class Plan:
 
     common: Common | None
     profiles: dict | list  # as given
-    ids: list[str]  # the profiles' ids, in their order
     events: list
     mine: list[list[int] | None]  # per shard: where its profiles are in `profiles`
     theirs: list[list[int] | None]  # per shard: where its events are in `events`
@@ -120,14 +164,13 @@ class Plan:
 
 
 def plan(common: Common | None, profiles, events, audiences, count: int,
-         only: int | None = None) -> Plan:
+         only: int | None = None, hashed: tuple | None = None) -> Plan:
     """Where everything goes, or (`only`) what goes to one shard. An event goes where its
     profile's id hashes, whether the profile is in the data or not (one not in the data is
     counted by that shard). A shard is told where its own profiles and events are, so that
     taking them reads nothing of the others'."""
-    ids = list(profiles) if isinstance(profiles, dict) else list(
-        map(operator.itemgetter("id"), profiles))
-    owners = shards_of(map(operator.attrgetter("profile"), events), count)
+    if hashed is None:
+        hashed = (shards_of(_ids(profiles), count), shards_of(_event_profiles(events), count))
     members: list = [{name: [] for name in audiences} if audiences else audiences
                      for _ in range(count)]
     places: list[dict] = [{} for _ in range(count)]
@@ -137,12 +180,22 @@ def plan(common: Common | None, profiles, events, audiences, count: int,
             members[shard][name].append(profile_id)
             places[shard].setdefault(name, {}).setdefault(profile_id, place)
     if common is not None and common.audience_decls:  # audiences the program defines
-        order = dict(zip(ids, itertools.count()))
+        order = dict(zip(_ids(profiles), itertools.count()))
         for shard in places:
             for decl in common.audience_decls:
                 shard.setdefault(decl.name.name, order)
-    return Plan(common, profiles, ids, events, _positions(shards_of(ids, count), count, only),
-                _positions(owners, count, only), members, places, count)
+    return Plan(common, profiles, events, _positions(hashed[0], count, only),
+                _positions(hashed[1], count, only), members, places, count)
+
+
+def _ids(profiles) -> Iterator[str]:
+    """The profiles' ids, in their order."""
+    return iter(profiles) if isinstance(profiles, dict) else map(operator.itemgetter("id"),
+                                                                 profiles)
+
+
+def _event_profiles(events) -> Iterator[str]:
+    return map(operator.attrgetter("profile"), events)
 
 
 def _positions(shards: list[int], count: int, only: int | None) -> list[list[int] | None]:
@@ -158,7 +211,7 @@ def one_shard(plan: Plan, index: int) -> Shard:
     some of its events or members are of profiles not in the data (where each was first seen
     decides which the report names)."""
     if isinstance(plan.profiles, dict):
-        ids = list(map(plan.ids.__getitem__, plan.mine[index]))
+        ids = list(map(list(plan.profiles).__getitem__, plan.mine[index]))  # (keys by place)
         profiles = dict(zip(ids, map(plan.profiles.__getitem__, ids)))
     else:
         profiles = profiles_by_id(list(map(plan.profiles.__getitem__, plan.mine[index])))
@@ -182,10 +235,12 @@ def split(whole: Plan) -> list[Shard]:
 class _Forked:
     """What a forked worker finds in its command's memory: the whole run's inputs (common,
     profiles, events, audiences, count), of which it plans and takes its own shard, reading
-    only its own profiles and events, and the pipe's end where it says it has started."""
+    only its own profiles and events (and its slice of the ids, to hash), the pipe's end where
+    it says it has started, and the shards of the ids as the processes hash them."""
 
     inputs: tuple
     started: int
+    hashed: Hashed
 
 
 _LOCAL: _Forked | None = None
@@ -198,7 +253,8 @@ def run_shard(shard: Shard | int, progress=None) -> Partial:
         assert _LOCAL is not None
         if shard:  # (a worker's; this process runs the first)
             os.write(_LOCAL.started, b"s")
-        shard = one_shard(plan(*_LOCAL.inputs, only=shard), shard)
+        shard = one_shard(plan(*_LOCAL.inputs, only=shard,
+                               hashed=_LOCAL.hashed.shards(shard)), shard)
     common = shard.common
     records: list[tuple[tuple, int, Record]] = []
     clock = None
@@ -242,8 +298,9 @@ def simulate(common: Common, profiles, events, audiences, count: int,
 
     In processes, this one forks a worker for each shard but the first, which finds the
     inputs in memory (frozen out of the garbage collector's walks, which would otherwise copy
-    every page of them into each worker), plans its own share and takes it; this process
-    plans and simulates the first shard meanwhile, and tells `progress(done, total)` of its
+    every page of them into each worker), hashes its slice of the ids with the others
+    (`Hashed`), plans its own share and takes it; this process does the same for the first
+    shard meanwhile, simulates it, and tells `progress(done, total)` of its
     events as a share of the whole input's (the shards go at about one pace). A page of the
     inputs that both a worker and this process write (a count of references, as an object is
     read) is then copied once, by the first to write, where two workers would each copy it."""
@@ -251,7 +308,8 @@ def simulate(common: Common, profiles, events, audiences, count: int,
     with _pool(count, client) as pool:
         started = os.pipe() if pool.forks else None
         if pool.forks:
-            _LOCAL = _Forked((common, profiles, events, audiences, count), started[1])
+            _LOCAL = _Forked((common, profiles, events, audiences, count), started[1],
+                             Hashed(profiles, events, count))
             gc.freeze()
         try:
             payloads = range(1, count) if pool.forks else split(

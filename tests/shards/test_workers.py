@@ -196,6 +196,32 @@ def test_a_worker_plans_its_own_shard_as_the_whole_plan_places_it():
         assert [positions is None for positions in mine.mine] == [i != index for i in range(3)]
 
 
+@pytest.mark.parametrize("count", [2, 3, 300])
+@pytest.mark.parametrize("as_dict", [False, True], ids=["list", "dict"])
+def test_the_ids_hashed_in_slices_are_the_ids_shards(count, as_dict):
+    """The forked processes hash the ids in slices, in memory they share: the shards they read
+    back are every profile's and every event's, over one byte each or (more than 256 shards)
+    more; a slice whose process never comes is hashed, after the wait, by the one waiting."""
+    from journeylang.core.events import Event
+    profiles = [{"id": f"p{i}"} for i in range(40)]
+    events = [Event(i, f"p{i % 45}", "signup", {}) for i in range(70)]
+    given = {profile["id"]: profile for profile in profiles} if as_dict else profiles
+    hashed = shards_module.Hashed(given, events, count)
+    hashed.hash_slice(1)  # (another process's slice, done before this one's wait)
+    started = time.monotonic()
+    profile_shards, event_shards = hashed.shards(0, wait=0.1)  # (nobody else comes)
+    assert time.monotonic() - started < 5
+    assert list(profile_shards) == shards_module.shards_of(
+        (profile["id"] for profile in profiles), count)
+    assert list(event_shards) == shards_module.shards_of((e.profile for e in events), count)
+    assert all(hashed.done)
+
+
+def test_nothing_to_hash():
+    profile_shards, event_shards = shards_module.Hashed([], [], 2).shards(0, wait=0.05)
+    assert list(profile_shards) == [] and list(event_shards) == []
+
+
 def test_this_process_waits_for_its_workers_to_start_but_not_for_ever():
     """Before it simulates its own shard, the command waits until every forked worker has
     said it started (the hand-over needs this process's interpreter), at most `longest`."""
