@@ -198,11 +198,19 @@ def _event_profiles(events) -> Iterator[str]:
     return map(operator.attrgetter("profile"), events)
 
 
-def _positions(shards: list[int], count: int, only: int | None) -> list[list[int] | None]:
+def _positions(shards, count: int, only: int | None) -> list[list[int] | None]:
     """Per shard (or for shard `only`, the others None), the positions of its items, given
-    each item's shard."""
-    return [list(itertools.compress(itertools.count(), map(index.__eq__, shards)))
+    each item's shard (a list, or `Hashed`'s memory)."""
+    return [list(itertools.compress(itertools.count(), _is(shards, index)))
             if only is None or index == only else None for index in range(count)]
+
+
+def _is(shards, index: int):
+    """Whether each item's shard is `index`: over a byte an item, one byte each, true or not
+    (made in one C-level pass)."""
+    if isinstance(shards, memoryview) and shards.format == "B":
+        return bytes(shards).translate(bytes(value == index for value in range(256)))
+    return map(index.__eq__, shards)
 
 
 def one_shard(plan: Plan, index: int) -> Shard:

@@ -215,6 +215,11 @@ def test_the_ids_hashed_in_slices_are_the_ids_shards(count, as_dict):
         (profile["id"] for profile in profiles), count)
     assert list(event_shards) == shards_module.shards_of((e.profile for e in events), count)
     assert all(hashed.done)
+    whole = plan(None, given, events, None, count)
+    for index in (0, 1, count - 1):  # and a shard's positions read from them are the plan's
+        mine = plan(None, given, events, None, count, only=index,
+                    hashed=(profile_shards, event_shards))
+        assert mine.mine[index] == whole.mine[index] and mine.theirs[index] == whole.theirs[index]
 
 
 def test_nothing_to_hash():
