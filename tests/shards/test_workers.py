@@ -227,6 +227,27 @@ def test_nothing_to_hash():
     assert list(profile_shards) == [] and list(event_shards) == []
 
 
+@pytest.mark.parametrize("trace", [False, True], ids=["report", "trace"])
+def test_the_unknown_profiles_named_are_those_one_process_names(tmp_path, trace):
+    """Events of profiles not in the data, over every shard: the report names the first five
+    as one process does, by where each was first seen (an unkeyed shard finds it after its
+    run, at each one's first event; a watched one as it goes), at one instant and at several."""
+    (tmp_path / "j.journey").write_text('journey "J" {\n    on event signup\n'
+                                        '    send email "hi"\n}\n')
+    profiles = [{"id": f"p{i}"} for i in range(10)]
+    events = [{"time": f"2026-03-01T09:00:{i // 4:02d}Z", "profile": f"p{(i * 7) % 40}",
+               "event": "signup", "data": {}} for i in range(120)]
+    from journeylang import simulate as simulate_data  # (the API: events as dicts)
+    options = {"trace": io.StringIO()} if trace else {}
+    one = simulate_data(tmp_path, profiles=profiles, events=events, **options).report
+    assert len(one["unknown_profiles"]) == 5 and one["unknown_profile_events"] == 90
+    for workers in (2, 3):
+        options = {"trace": io.StringIO()} if trace else {}
+        sharded = simulate_data(tmp_path, profiles=profiles, events=events, workers=workers,
+                                **options).report
+        assert json.dumps(sharded, indent=2) == json.dumps(one, indent=2)
+
+
 def test_this_process_waits_for_its_workers_to_start_but_not_for_ever():
     """Before it simulates its own shard, the command waits until every forked worker has
     said it started (the hand-over needs this process's interpreter), at most `longest`."""
