@@ -10,9 +10,12 @@ Each case is one of: a well-formed program with its profiles, events, audiences 
 (tests/fuzz/programs.py); the same program mutated into a near miss (tokens dropped,
 repeated or swapped, lines moved, a number or a name replaced by an edge value); or the
 program run on edge inputs (huge and tiny numbers, NaN and infinity, instants at the ends of
-0001–9999, odd time zones, deep nesting). It prints the cases tried, how many the checker
-accepted and how many were simulated, and every finding (kept in --out when given); it exits
-1 when there is a finding.
+0001–9999, odd time zones, deep nesting). One case in five is simulated twice, to compare
+the bytes, then again with no observer (its report must be the traced run's) and, one in
+five of those, with two worker processes (the same report, where no shared limit was
+reached). It prints the cases tried, how many the checker accepted and how many were
+simulated, and every finding (kept in --out when given); it exits 1 when there is a
+finding.
 """
 
 from __future__ import annotations
@@ -129,7 +132,7 @@ class Campaign:
     def __init__(self, seconds: float, out: pathlib.Path | None):
         self.ends = time.monotonic() + seconds
         self.out = out
-        self.tried = self.clean = self.simulated = self.twice = 0
+        self.tried = self.clean = self.simulated = self.twice = self.compared = 0
         self.findings: list[str] = []
 
     def case(self, case: Case, choice: int, salt: int) -> None:
@@ -175,6 +178,25 @@ class Campaign:
             self.twice += 1
             if outputs[0] != outputs[1]:
                 raise AssertionError("two runs of one case gave different output")
+            self.compare_paths(root, arguments, profiles, events, outputs[0][0])
+
+    def compare_paths(self, root, arguments, profiles, events, report: str) -> None:
+        """The report of the traced run against the same run with no observer and (one case in
+        five of these) with two worker processes: an observer never changes an outcome, and
+        shards give one process's report (where no shared limit was reached, §9)."""
+        paths = [("no observer", {})]
+        if self.twice % 5 == 0:
+            paths.append(("--workers 2", {"workers": 2}))
+        for name, options in paths:
+            other = journeylang.simulate(root, **arguments, **options,
+                                         profiles=copy.deepcopy(profiles),
+                                         events=copy.deepcopy(events)).report
+            other.pop("one_process", None)
+            if other.pop("limits_shared", None) is not None:
+                continue
+            if json.dumps(other, sort_keys=True) != report:
+                raise AssertionError(f"the report with {name} differs from the traced run's")
+            self.compared += 1
 
     def found(self, source: str, case: Case, what: str) -> None:
         text = f"{what}\n--- program\n{source}\n--- case\n{case.describe()}\n"
@@ -206,7 +228,8 @@ def main() -> int:
     elapsed = time.monotonic() - started
     print(f"{elapsed:.0f} s: {campaign.tried:,} cases tried ({campaign.tried / elapsed:.1f}/s), "
           f"{campaign.clean:,} accepted by the checker, {campaign.simulated:,} simulated "
-          f"({campaign.twice:,} of them twice, to compare), {len(campaign.findings)} findings")
+          f"({campaign.twice:,} of them twice, to compare, and {campaign.compared:,} reports "
+          f"compared with another path's), {len(campaign.findings)} findings")
     for finding in campaign.findings[:5]:
         print("\n" + finding)
     return 1 if campaign.findings else 0

@@ -608,6 +608,7 @@ def _merge_version(versions) -> dict:
     entered = [version["entered"] for version in versions if version["entered"] is not None]
     merged["entered"] = {"first": min(e["first"] for e in entered),
                          "last": max(e["last"] for e in entered)} if entered else None
+    # (in the order one process keeps them, tally.error_order: its instants sort as text)
     errors = sorted((error for version in versions for error in version["first_errors"]),
                     key=lambda error: (error["time"], error["file"], error["line"],
                                        error["column"], error["profile"]))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from .. import nodes as n
 from ..core.instants import format_instant
 from ..graph import statement_name, way_labels
+from ..runtime.tally import source_place
 
 SCHEMA_VERSION = 2
 
@@ -166,8 +167,7 @@ def share(count: int, total: int) -> float | None:
 
 def span_fields(node_id: str) -> dict:
     """`file:line:col` as the fields `file`, `line`, `column` (a file name may hold colons)."""
-    file, line, column = node_id.rsplit(":", 2)
-    return {"file": file, "line": int(line), "column": int(column)}
+    return dict(zip(("file", "line", "column"), source_place(node_id)))
 
 
 def _position(span) -> tuple[str, int, int]:

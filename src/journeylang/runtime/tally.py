@@ -4,11 +4,26 @@ on the report-only path), and never read by the run: counting changes nothing.""
 
 from __future__ import annotations
 
+import bisect
 import collections
+import functools
 
 from .timers import AnyTimers
 
 FIRST_ERRORS = 5  # runtime errors kept with their message; the rest are only counted
+
+
+def error_order(error: tuple[int, str, str, str]) -> tuple:
+    """A kept error's place among the first: (time, file, line, column, profile)."""
+    time, node_id, profile_id, _ = error
+    return (time, *source_place(node_id), profile_id)
+
+
+@functools.cache
+def source_place(node_id: str) -> tuple[str, int, int]:
+    """`file:line:col` as (file, line, column) (a file name may hold colons)."""
+    file, line, column = node_id.rsplit(":", 2)
+    return file, int(line), int(column)
 
 
 class Tally:
@@ -32,7 +47,8 @@ class Tally:
         # branches started, `wait for event` [received, timed out], `call` [ok, failed]
         self.ways: dict[int, list[int]] = {}
         self.error_at: collections.Counter = collections.Counter()  # statement id -> errors
-        self.first_errors: list[tuple[int, str, str, str]] = []  # (time, statement id, profile, message)
+        # (time, statement id, profile, message), in error_order
+        self.first_errors: list[tuple[int, str, str, str]] = []
         self.parked: list[tuple[int, object]] = []  # (statement index, its resume timers)
         self.queued: list[tuple[int, object, object]] = []  # (index, action, its calls' start)
         self.waits_for: dict[str, int] = {}  # a `wait for event`'s id -> its index
@@ -57,11 +73,19 @@ class Tally:
         return self.sends.setdefault((channel, message), [0, 0, 0])
 
     def error(self, time: int, node_id: str, profile_id: str, message: str) -> None:
-        """A runtime error in statement `node_id` (or the entry, or the journey)."""
+        """A runtime error in statement `node_id` (or the entry, or the journey). The first
+        errors kept are the first FIRST_ERRORS by `error_order`: by time (as they come), and
+        those of one instant by their place in the source, then by profile, so that which are
+        kept does not hang on the order of one instant's steps, nor on how the profiles are
+        shared among processes (shards.py keeps the first of every shard's)."""
         self.errors += 1
         self.error_at[node_id] += 1
-        if len(self.first_errors) < FIRST_ERRORS:
-            self.first_errors.append((time, node_id, profile_id, message))
+        first = self.first_errors
+        error = (time, node_id, profile_id, message)
+        if len(first) < FIRST_ERRORS or (time <= first[-1][0]  # (time never goes back)
+                                         and error_order(error) < error_order(first[-1])):
+            bisect.insort(first, error, key=error_order)  # (after its equals: the first stays)
+            del first[FIRST_ERRORS:]
 
     def in_flight(self) -> int:
         """Profiles in this version now: every entry ends in exactly one exit."""
