@@ -154,6 +154,7 @@ class Plan:
 
     common: Common | None
     profiles: dict | list  # as given
+    keys: list[str] | None  # a dict's keys, in their order (None for a list)
     events: list
     mine: list[list[int] | None]  # per shard: where its profiles are in `profiles`
     theirs: list[list[int] | None]  # per shard: where its events are in `events`
@@ -184,7 +185,8 @@ def plan(common: Common | None, profiles, events, audiences, count: int,
         for shard in places:
             for decl in common.audience_decls:
                 shard.setdefault(decl.name.name, order)
-    return Plan(common, profiles, events, _positions(hashed[0], count, only),
+    keys = list(profiles) if isinstance(profiles, dict) else None
+    return Plan(common, profiles, keys, events, _positions(hashed[0], count, only),
                 _positions(hashed[1], count, only), members, places, count)
 
 
@@ -219,7 +221,7 @@ def one_shard(plan: Plan, index: int) -> Shard:
     some of its events or members are of profiles not in the data (where each was first seen
     decides which the report names)."""
     if isinstance(plan.profiles, dict):
-        ids = list(map(list(plan.profiles).__getitem__, plan.mine[index]))  # (keys by place)
+        ids = list(map(plan.keys.__getitem__, plan.mine[index]))
         profiles = dict(zip(ids, map(plan.profiles.__getitem__, ids)))
     else:
         profiles = profiles_by_id(list(map(plan.profiles.__getitem__, plan.mine[index])))
