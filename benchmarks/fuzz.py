@@ -11,8 +11,8 @@ Each case is one of: a well-formed program with its profiles, events, audiences 
 repeated or swapped, lines moved, a number or a name replaced by an edge value); or the
 program run on edge inputs (huge and tiny numbers, NaN and infinity, instants at the ends of
 0001–9999, odd time zones, deep nesting). One case in five is simulated twice, to compare
-the bytes, then again with no observer (its report must be the traced run's) and, one in
-five of those, with two worker processes (the same report, where no shared limit was
+the bytes, then again with no observer and with an `on_record` callback (each report must
+be the traced run's) and, one in five of those, with two worker processes (the same report, where no shared limit was
 reached). It prints the cases tried, how many the checker accepted and how many were
 simulated, and every finding (kept in --out when given); it exits 1 when there is a
 finding.
@@ -181,10 +181,11 @@ class Campaign:
             self.compare_paths(root, arguments, profiles, events, outputs[0][0])
 
     def compare_paths(self, root, arguments, profiles, events, report: str) -> None:
-        """The report of the traced run against the same run with no observer and (one case in
-        five of these) with two worker processes: an observer never changes an outcome, and
-        shards give one process's report (where no shared limit was reached, §9)."""
-        paths = [("no observer", {})]
+        """The report of the traced run against the same run with no observer, with an
+        `on_record` callback and (one case in five of these) with two worker processes: an
+        observer never changes an outcome, and shards give one process's report (where no
+        shared limit was reached, §9)."""
+        paths = [("no observer", {}), ("on_record", {"on_record": lambda record: None})]
         if self.twice % 5 == 0:
             paths.append(("--workers 2", {"workers": 2}))
         for name, options in paths:
