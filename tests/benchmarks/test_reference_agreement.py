@@ -38,6 +38,7 @@ def test_a_short_fuzzing_campaign_finds_nothing(tmp_path):
                              "--out", str(tmp_path)], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert " cases tried " in result.stdout and "0 findings" in result.stdout
+    assert " reports compared with another path's" in result.stdout
     assert not list(tmp_path.iterdir())
 
 
