@@ -12,10 +12,10 @@ repeated or swapped, lines moved, a number or a name replaced by an edge value);
 program run on edge inputs (huge and tiny numbers, NaN and infinity, instants at the ends of
 0001–9999, odd time zones, deep nesting). One case in five is simulated twice, to compare
 the bytes, then again with no observer and with an `on_record` callback (each report must
-be the traced run's) and, one in five of those, with two worker processes (the same report, where no shared limit was
-reached). It prints the cases tried, how many the checker accepted and how many were
-simulated, and every finding (kept in --out when given); it exits 1 when there is a
-finding.
+be the traced run's) and, one in five of those, with two worker processes (the same report,
+where no shared limit was reached). It prints the cases tried, how many the checker
+accepted and how many were simulated, and every finding (kept in --out when given); it
+exits 1 when there is a finding.
 """
 
 from __future__ import annotations

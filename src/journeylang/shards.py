@@ -74,8 +74,7 @@ class Hashed:
 
     def __init__(self, profiles, events, count: int):
         self.inputs, self.count = (profiles, events), count
-        self.sizes = (len(profiles), len(events))
-        self.memory = mmap.mmap(-1, 4 * (sum(self.sizes) + 1))
+        self.memory = mmap.mmap(-1, 4 * (len(profiles) + len(events) + 1))
         self.table = memoryview(self.memory).cast("B" if count <= 256 else "I")
         self.done = mmap.mmap(-1, count)  # a slice's byte is set once its shards are written
         self.barrier = multiprocessing.get_context("fork").Barrier(count)
@@ -90,8 +89,8 @@ class Hashed:
             for other in range(self.count):
                 if not self.done[other]:
                     self.hash_slice(other)
-        profiles = self.sizes[0]
-        return self.table[:profiles], self.table[profiles:sum(self.sizes)]
+        profiles, events = map(len, self.inputs)
+        return self.table[:profiles], self.table[profiles:profiles + events]
 
     def hash_slice(self, index: int) -> None:
         """Write the shards of slice `index` of the profiles and of the events."""
@@ -208,8 +207,8 @@ def _positions(shards, count: int, only: int | None) -> list[list[int] | None]:
 
 
 def _is(shards, index: int):
-    """Whether each item's shard is `index`: over a byte an item, one byte each, true or not
-    (made in one C-level pass)."""
+    """Whether each item's shard is `index`, item by item: over `Hashed`'s bytes, a mask of
+    them made in one C-level pass."""
     if isinstance(shards, memoryview) and shards.format == "B":
         return bytes(shards).translate(bytes(value == index for value in range(256)))
     return map(index.__eq__, shards)
@@ -229,7 +228,7 @@ def one_shard(plan: Plan, index: int) -> Shard:
     events = list(map(plan.events.__getitem__, numbers))
     known = profiles.__contains__
     members = plan.members[index]
-    unknown = not (all(map(known, map(operator.attrgetter("profile"), events)))
+    unknown = not (all(map(known, _event_profiles(events)))
                    and all(all(map(known, ids)) for ids in (members or {}).values()))
     watched = plan.common is not None and plan.common.watched
     return Shard(plan.common, profiles, events, numbers, members, watched or unknown,

@@ -230,8 +230,8 @@ def test_nothing_to_hash():
 @pytest.mark.parametrize("trace", [False, True], ids=["report", "trace"])
 def test_the_unknown_profiles_named_are_those_one_process_names(tmp_path, trace):
     """Events of profiles not in the data, over every shard: the report names the first five
-    as one process does, by where each was first seen (an unkeyed shard finds it after its
-    run, at each one's first event; a watched one as it goes), at one instant and at several."""
+    as one process does, by where each was first seen (a shard that has such events keys its
+    clock to know it, traced or not), at one instant and at several."""
     (tmp_path / "j.journey").write_text('journey "J" {\n    on event signup\n'
                                         '    send email "hi"\n}\n')
     profiles = [{"id": f"p{i}"} for i in range(10)]
